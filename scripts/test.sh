@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# scripts/test.sh [extra Maven arguments]
+#
+# The project's test command: installs what the tests need when it is missing (borgbackup and
+# the Ceph packages, via apt-get as root), starts the local S3 server with Object Lock, runs
+# `./mvnw -B verify` against it (unit tests + integration tests), always stops the server again,
+# and exits with Maven's exit code.
+#
+# SEGVAULT_KEEP_S3=1 leaves a server running that this script started (for quick re-runs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+msg() { printf '[test.sh] %s\n' "$*" >&2; }
+
+need=()
+command -v borg >/dev/null || need+=(borgbackup)
+command -v curl >/dev/null || need+=(curl)
+command -v systemd-analyze >/dev/null || need+=(systemd)
+if [ ${#need[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || { msg "missing ${need[*]}; install as root: apt-get install ${need[*]}"; exit 2; }
+  msg "installing ${need[*]}"
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+msg "$(borg --version)"
+
+started=0
+if scripts/s3-server.sh status; then
+  msg "using the S3 server that is already running"
+else
+  started=1
+fi
+stop_server() {
+  if [ "$started" = 1 ] && [ "${SEGVAULT_KEEP_S3:-0}" != 1 ]; then scripts/s3-server.sh stop || true; fi
+}
+trap stop_server EXIT
+eval "$(scripts/s3-server.sh start)"
+
+set +e
+./mvnw -B verify "$@"
+rc=$?
+set -e
+msg "maven exited $rc"
+exit $rc
