@@ -4,6 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Properties;
+import io.segvault.agent.cli.ErrorHandler;
+import io.segvault.agent.commands.DrillCommand;
+import io.segvault.agent.commands.GcCommand;
+import io.segvault.agent.commands.PointsCommand;
+import io.segvault.agent.commands.PreflightCommand;
+import io.segvault.agent.commands.ReconcileCommand;
+import io.segvault.agent.commands.RestoreCommand;
+import io.segvault.agent.commands.StatusCommand;
+import io.segvault.agent.commands.RunCommand;
+import io.segvault.agent.commands.SyncCommand;
+import io.segvault.agent.commands.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +24,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "segvault", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Immutable offsite copies of BorgBackup repositories in S3 with Object Lock.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class, SyncCommand.class, StatusCommand.class, PointsCommand.class, RestoreCommand.class, VerifyCommand.class,
+            DrillCommand.class, PreflightCommand.class, ReconcileCommand.class, GcCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -35,6 +49,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
+        cl.setExecutionExceptionHandler(new ErrorHandler());
         return cl.execute(args);
     }
 

@@ -1,0 +1,183 @@
+package io.segvault.agent;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.segvault.agent.cli.ErrorHandler.UsageException;
+import io.segvault.agent.cli.StoreOptions;
+import io.segvault.core.borg.TamperDetector;
+import io.segvault.core.config.AgentConfig;
+import io.segvault.core.config.AgentConfigLoader;
+import io.segvault.core.layout.BucketLayout;
+import io.segvault.core.ledger.Ledger;
+import io.segvault.core.metrics.Meters;
+import io.segvault.core.replicate.Reconciler;
+import io.segvault.core.replicate.RetentionKeeper;
+import io.segvault.core.replicate.Replicator;
+import io.segvault.core.restore.PointCatalog;
+import io.segvault.core.restore.Restorer;
+import io.segvault.core.store.ObjectStore;
+import io.segvault.core.store.ResilienceConfig;
+import io.segvault.core.store.ResilientObjectStore;
+import io.segvault.core.store.s3.S3ObjectStore;
+import io.segvault.core.store.s3.S3StoreConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Builds every object of a command or the daemon, in one place, by constructor injection. Closing it
+ * closes the store, the ledger and the upload pool.
+ */
+public final class Wiring implements AutoCloseable {
+
+    private final AgentConfig config;
+    private final S3ObjectStore raw;
+    private final ObjectStore store;
+    private final BucketLayout layout;
+    private final Meters meters;
+    private final Clock clock;
+    private Ledger ledger;
+    private ExecutorService uploads;
+    private Replicator replicator;
+
+    private Wiring(AgentConfig config, S3StoreConfig s3, String prefix, MeterRegistry registry, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.meters = new Meters(registry);
+        this.layout = new BucketLayout(prefix);
+        this.raw = S3ObjectStore.create(s3, clock);
+        this.store = new ResilientObjectStore(raw, ResilienceConfig.defaults(), registry);
+    }
+
+    /** The full agent, from a validated config file. */
+    public static Wiring forConfig(AgentConfig config, MeterRegistry registry, Clock clock) {
+        AgentConfig.Store st = config.store();
+        S3StoreConfig s3 = s3Config(st.bucket(), st.endpoint(), st.region(), st.pathStyle(), st.checksum(), registry)
+                .partSize(config.upload().partSize())
+                .partsInFlight(config.upload().partsInFlight())
+                .multipartThreshold(config.upload().multipartThreshold())
+                .build();
+        return new Wiring(config, s3, st.prefix(), registry, clock);
+    }
+
+    /** Read-side commands: a config file, flags, or both (flags win). */
+    public static Wiring forStore(StoreOptions o, Clock clock) {
+        AgentConfig cfg = o.config == null ? null : AgentConfigLoader.load(o.config);
+        AgentConfig.Store st = cfg == null ? null : cfg.store();
+        String bucket = o.bucket != null ? o.bucket : st == null ? null : st.bucket();
+        if (bucket == null || bucket.isBlank()) {
+            throw new UsageException("no bucket: give --bucket (and --endpoint, --region, --prefix as needed) or --config FILE");
+        }
+        URI endpoint = o.endpoint != null ? o.endpoint : st == null ? null : st.endpoint();
+        String region = o.region != null ? o.region : st == null ? "us-east-1" : st.region();
+        boolean pathStyle = o.pathStyle != null ? o.pathStyle : st == null ? endpoint != null : st.pathStyle();
+        String prefix = o.prefix != null ? o.prefix : st == null ? "" : st.prefix();
+        try {
+            new BucketLayout(prefix);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--prefix: " + e.getMessage());
+        }
+        MeterRegistry registry = new SimpleMeterRegistry();
+        S3StoreConfig s3 = s3Config(bucket, endpoint, region, pathStyle, st == null ? "auto" : st.checksum(), registry).build();
+        return new Wiring(cfg, s3, prefix, registry, clock);
+    }
+
+    private static S3StoreConfig.Builder s3Config(String bucket, URI endpoint, String region, boolean pathStyle, String checksum,
+                                                  MeterRegistry registry) {
+        return S3StoreConfig.builder(bucket).endpoint(endpoint).region(region).pathStyle(pathStyle)
+                .checksums(S3StoreConfig.ChecksumStrategy.valueOf(checksum.toUpperCase(Locale.ROOT).replace('-', '_')))
+                .meterRegistry(registry);
+    }
+
+    public AgentConfig config() {
+        if (config == null) {
+            throw new UsageException("this command needs --config FILE");
+        }
+        return config;
+    }
+
+    public ObjectStore store() {
+        return store;
+    }
+
+    /** The S3 adapter itself (request counts, gc deletes). */
+    public S3ObjectStore s3() {
+        return raw;
+    }
+
+    public BucketLayout layout() {
+        return layout;
+    }
+
+    public Meters meters() {
+        return meters;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public synchronized Ledger ledger() {
+        if (ledger == null) {
+            ledger = Ledger.open(config().state());
+        }
+        return ledger;
+    }
+
+    public PointCatalog catalog() {
+        return new PointCatalog(store, layout);
+    }
+
+    public Restorer restorer(int parallelism) {
+        return new Restorer(catalog(), new Restorer.Options(parallelism, 64L << 20), clock);
+    }
+
+    public Reconciler reconciler() {
+        return new Reconciler(store, ledger(), layout);
+    }
+
+    public RetentionKeeper retentionKeeper() {
+        return new RetentionKeeper(store, ledger(), config().retention(), meters, clock, 50);
+    }
+
+    public synchronized Replicator replicator() {
+        if (replicator != null) {
+            return replicator;
+        }
+        AgentConfig c = config();
+        if (uploads == null) {
+            AtomicInteger n = new AtomicInteger();
+            uploads = Executors.newFixedThreadPool(c.upload().concurrency(), r -> {
+                Thread t = new Thread(r, "segvault-upload-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        TamperDetector detector = new TamperDetector(ledger().segmentCatalog(), clock, c.massFraction());
+        Path scratch = c.state().resolve("scratch");
+        replicator = new Replicator(new Replicator.Parts(store, ledger(), layout, c.retention(), detector, meters, clock, scratch,
+                uploads), c.upload().maxBandwidth(), c.upload().maxIndexSize());
+        return replicator;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (uploads != null) {
+            uploads.shutdownNow();
+            try {
+                uploads.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        store.close();
+        if (ledger != null) {
+            ledger.close();
+        }
+    }
+}

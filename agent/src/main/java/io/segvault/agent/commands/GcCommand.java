@@ -1,0 +1,65 @@
+package io.segvault.agent.commands;
+
+import io.segvault.agent.Wiring;
+import io.segvault.agent.cli.DebugOption;
+import io.segvault.agent.cli.ErrorHandler.UsageException;
+import io.segvault.agent.cli.ExitCodes;
+import io.segvault.agent.cli.StoreOptions;
+import io.segvault.core.config.Units;
+import io.segvault.core.gc.GarbageCollector;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code segvault gc}: delete expired, unreferenced versions (trusted operator host only). */
+@Command(name = "gc", description = "On the trusted operator host, with a credential that may delete versions: delete object "
+        + "versions whose lock has expired and that no restore point newer than --keep names. Never touches a locked version.")
+public final class GcCommand implements Callable<Integer> {
+
+    @Option(names = "--repo", required = true, paramLabel = "NAME", description = "Repository name in the bucket.")
+    String repo;
+
+    @Option(names = "--keep", required = true, paramLabel = "DURATION",
+            description = "Keep everything named by restore points written within this window (e.g. 90d); the newest point is always kept.")
+    String keep;
+
+    @Option(names = "--dry-run", description = "List what would be deleted; delete nothing.")
+    boolean dryRun;
+
+    @Mixin
+    StoreOptions store;
+
+    @Mixin
+    DebugOption debug;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Duration window;
+        try {
+            window = Units.duration(keep);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--keep: " + e.getMessage());
+        }
+        try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
+            GarbageCollector gc = new GarbageCollector(w.store(), w.s3(), w.catalog(), w.clock());
+            GarbageCollector.Result r = gc.run(repo, window, dryRun);
+            PrintWriter out = spec.commandLine().getOut();
+            r.deleted().forEach(c -> out.println((dryRun ? "would delete " : "deleted ") + c.key() + " version " + c.versionId()
+                    + " (" + c.size() + " bytes, lock ended " + c.retainUntil() + ")"));
+            out.println(repo + ": " + r.deleted().size() + (dryRun ? " versions would be deleted" : " versions deleted") + ", "
+                    + r.keptLocked() + " still locked, " + r.keptReferenced() + " referenced by kept points");
+            r.errors().forEach(e -> spec.commandLine().getErr().println("segvault gc: error: " + e));
+            out.flush();
+            return r.errors().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.segvault.agent.commands;
+
+import io.segvault.agent.Wiring;
+import io.segvault.agent.cli.DebugOption;
+import io.segvault.agent.cli.ErrorHandler.UsageException;
+import io.segvault.agent.cli.ExitCodes;
+import io.segvault.agent.cli.ProgressBar;
+import io.segvault.agent.cli.StoreOptions;
+import io.segvault.core.restore.PointRef;
+import io.segvault.core.restore.Restorer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code segvault restore}: a Borg repository back from the bucket. */
+@Command(name = "restore", description = "Restore a repository from the bucket into a new or empty directory, at the newest "
+        + "restore point, a given transaction, or the last point before a time.")
+public final class RestoreCommand implements Callable<Integer> {
+
+    @Option(names = "--repo", required = true, paramLabel = "NAME", description = "Repository name in the bucket.")
+    String repo;
+
+    @Option(names = "--target", required = true, paramLabel = "DIR", description = "New or empty directory to restore into.")
+    Path target;
+
+    @Option(names = "--point", paramLabel = "latest|T", description = "Restore point: latest (default) or a transaction number.")
+    String point;
+
+    @Option(names = "--before", paramLabel = "TIME", description = "The newest point written before this ISO-8601 time "
+            + "(e.g. 2026-11-28T12:00:00Z).")
+    String before;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "8", description = "Ranged downloads at once (default ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Mixin
+    StoreOptions store;
+
+    @Mixin
+    DebugOption debug;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (point != null && before != null) {
+            throw new UsageException("give either --point or --before, not both");
+        }
+        Instant beforeTime = parseBefore(before);
+        PrintWriter out = spec.commandLine().getOut();
+        try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
+            PointRef ref = w.catalog().select(repo, point, beforeTime, w.clock().instant());
+            out.println("restoring " + repo + " transaction " + ref.transaction() + " (written " + ref.written() + ") into " + target);
+            out.flush();
+            Restorer.Result r = w.restorer(Math.max(1, parallel)).restore(ref, target, ProgressBar.forTerminal(out));
+            printSummary(out, r, ref, w.catalog().list(repo).get(0).transaction());
+            return ExitCodes.OK;
+        }
+    }
+
+    static Instant parseBefore(String before) {
+        if (before == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(before);
+        } catch (DateTimeParseException e) {
+            throw new UsageException("--before '" + before + "' is not an ISO-8601 time like 2026-11-28T12:00:00Z");
+        }
+    }
+
+    private static void printSummary(PrintWriter out, Restorer.Result r, PointRef ref, long newest) {
+        out.println("restored " + r.repo() + " transaction " + r.transaction() + ": " + r.segments() + " segments, " + r.bytes()
+                + " bytes, every SHA-256 checked, in " + r.took().toSeconds() + " s -> " + r.target());
+        if (r.indexOmitted()) {
+            out.println("note: index." + r.transaction() + " was not replicated (too large); borg rebuilds it on first use, "
+                    + "reading every segment once");
+        }
+        out.println("To use it with borg:");
+        out.println("  - borg asks whether the repository was relocated: answer yes, or set BORG_RELOCATED_REPO_ACCESS_IS_OK=yes");
+        out.println("  - repokey repositories need only the passphrase; keyfile repositories need the client's key file");
+        if (ref.transaction() < newest) {
+            out.println("  - this is an OLDER state than the newest point (" + newest + "). Clients that saw a newer state refuse it "
+                    + "(\"Cache ... is newer than repository\") until you remove, on each client, ~/.cache/borg/" + r.repoId()
+                    + " and ~/.config/borg/security/" + r.repoId() + "/manifest-timestamp");
+            out.println("  - new backups into an older state reuse segment numbers of the abandoned history: replicate the "
+                    + "restored repository under a NEW name");
+        }
+        out.println("  - check it: borg check " + r.target());
+        out.flush();
+    }
+}

@@ -1,0 +1,94 @@
+package io.segvault.agent.commands;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.segvault.agent.Preflight;
+import io.segvault.agent.StateLock;
+import io.segvault.agent.Wiring;
+import io.segvault.agent.cli.DebugOption;
+import io.segvault.agent.cli.ErrorHandler;
+import io.segvault.agent.cli.ErrorHandler.UsageException;
+import io.segvault.agent.cli.ExitCodes;
+import io.segvault.core.config.AgentConfig;
+import io.segvault.core.config.AgentConfigLoader;
+import io.segvault.core.config.RepoResolver;
+import io.segvault.core.replicate.RepositoryPass;
+import io.segvault.core.replicate.SyncResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code segvault sync}: one full pass over all (or the named) repositories, then exit. */
+@Command(name = "sync", description = "Replicate every configured repository once: upload what is missing, write and lock a "
+        + "restore point for each newest committed transaction. Exit 0 only when every repository is offsite.")
+public final class SyncCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Agent config file (YAML).")
+    Path config;
+
+    @Option(names = "--repo", paramLabel = "NAME", description = "Only this repository (repeatable).")
+    List<String> only;
+
+    @Option(names = "--once", description = "One pass and exit (the default; for symmetry with `run`).")
+    boolean once;
+
+    @Mixin
+    DebugOption debug;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        AgentConfig cfg = AgentConfigLoader.load(config);
+        Map<String, Path> repos = select(RepoResolver.resolve(cfg), only);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (StateLock lock = StateLock.acquire(cfg.state());
+             Wiring w = Wiring.forConfig(cfg, new SimpleMeterRegistry(), Clock.systemUTC())) {
+            RepositoryPass pass = Preflight.startAgent(w);
+            int failed = 0;
+            for (Map.Entry<String, Path> r : repos.entrySet()) {
+                try {
+                    SyncResult res = pass.run(r.getKey(), r.getValue());
+                    out.println(r.getKey() + ": transaction " + res.transaction() + (res.pointWritten()
+                            ? " replicated: " + res.objectsUploaded() + " objects, " + res.bytesUploaded() + " bytes uploaded, "
+                            + res.objectsSkipped() + " already offsite"
+                            : " already offsite") + (res.tamperEvents() > 0 ? " (" + res.tamperEvents() + " tamper events!)" : ""));
+                } catch (RuntimeException e) {
+                    failed++;
+                    err.println(r.getKey() + ": FAILED: " + ErrorHandler.message(e));
+                }
+            }
+            out.flush();
+            return failed == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+        }
+    }
+
+    static Map<String, Path> select(Map<String, Path> all, List<String> only) {
+        if (all.isEmpty()) {
+            throw new UsageException("no repositories found (check 'repos' and 'glob' in the config)");
+        }
+        if (only == null || only.isEmpty()) {
+            return all;
+        }
+        Map<String, Path> out = new LinkedHashMap<>();
+        for (String name : only) {
+            Path p = all.get(name);
+            if (p == null) {
+                throw new UsageException("--repo " + name + " is not a configured repository (known: " + String.join(", ", all.keySet())
+                        + ")");
+            }
+            out.put(name, p);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,77 @@
+package io.segvault.agent.commands;
+
+import io.segvault.agent.Wiring;
+import io.segvault.agent.cli.DebugOption;
+import io.segvault.agent.cli.ExitCodes;
+import io.segvault.agent.cli.Json;
+import io.segvault.agent.cli.StoreOptions;
+import io.segvault.core.config.Units;
+import io.segvault.core.verify.Problem;
+import io.segvault.core.verify.Verifier;
+import io.segvault.core.verify.VerifyReport;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code segvault verify}: is everything offsite, locked and intact? */
+@Command(name = "verify", description = "Check every object named by every restore point (or the newest): present at its "
+        + "version, COMPLIANCE-locked until at least the horizon, the hash chain intact, no foreign versions. Exit 0 when all "
+        + "holds, 3 when problems were found.")
+public final class VerifyCommand implements Callable<Integer> {
+
+    @Option(names = "--repo", required = true, paramLabel = "NAME", description = "Repository name in the bucket.")
+    String repo;
+
+    @Option(names = "--deep", description = "Download and re-hash every object.")
+    boolean deep;
+
+    @Option(names = "--newest", description = "Only the newest restore point.")
+    boolean newest;
+
+    @Option(names = "--horizon", paramLabel = "DURATION", defaultValue = "0s",
+            description = "Every object must be locked at least this long from now (e.g. 7d; default ${DEFAULT-VALUE}).")
+    String horizon;
+
+    @Option(names = "--json", description = "Machine-readable output.")
+    boolean json;
+
+    @Mixin
+    StoreOptions store;
+
+    @Mixin
+    DebugOption debug;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        java.time.Duration h;
+        try {
+            h = Units.duration(horizon);
+        } catch (IllegalArgumentException e) {
+            throw new io.segvault.agent.cli.ErrorHandler.UsageException("--horizon: " + e.getMessage());
+        }
+        try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
+            VerifyReport report = new Verifier(w.catalog()).verify(repo, newest, deep, w.clock().instant().plus(h));
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Json.write(report));
+            } else {
+                out.println(repo + ": " + report.pointsChecked() + " restore points, " + report.objectsChecked() + " object versions "
+                        + "checked" + (deep ? " (downloaded and re-hashed)" : "") + ", lock horizon " + report.horizon());
+                for (Problem p : report.problems()) {
+                    out.println("  " + p.code() + " " + p.subject() + ": " + p.message());
+                }
+                out.println(report.ok() ? "ok" : report.problems().size() + " problems");
+            }
+            out.flush();
+            return report.ok() ? ExitCodes.OK : ExitCodes.PROBLEMS;
+        }
+    }
+}

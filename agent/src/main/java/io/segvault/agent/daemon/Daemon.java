@@ -1,0 +1,235 @@
+package io.segvault.agent.daemon;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.segvault.agent.Preflight;
+import io.segvault.agent.StateLock;
+import io.segvault.agent.Wiring;
+import io.segvault.core.config.AgentConfig;
+import io.segvault.core.config.RepoResolver;
+import io.segvault.core.follow.FollowerConfig;
+import io.segvault.core.follow.RepositoryFollower;
+import io.segvault.core.metrics.Meters;
+import io.segvault.core.replicate.RepoStatus;
+import io.segvault.core.replicate.RepositoryPass;
+import io.segvault.core.replicate.StatusReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code segvault run}: follows every configured repository and replicates each commit within seconds;
+ * rescans periodically; extends locks each generation; aborts stale multipart uploads; serves metrics and
+ * health; runs the fence audit and restore drill on their schedules. One repository failing never stops
+ * the others. {@link #stop(Duration)} lets passes finish within the grace time, then aborts them.
+ */
+public final class Daemon implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final AgentConfig config;
+    private final Clock clock;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<Path, RepoWorker> workers = new ConcurrentHashMap<>();
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private StateLock lock;
+    private Wiring wiring;
+    private RepositoryPass pass;
+    private RepositoryFollower follower;
+    private HttpEndpoint http;
+    private ExecutorService passes;
+    private ScheduledExecutorService timers;
+    private final ScheduledJobs jobs;
+
+    public Daemon(AgentConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.jobs = new ScheduledJobs(config, clock);
+    }
+
+    /** Starts everything; throws (and releases what it took) when preflight or the HTTP bind fails. */
+    public synchronized void start() throws IOException {
+        lock = StateLock.acquire(config.state());
+        try {
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmGcMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+            wiring = Wiring.forConfig(config, registry, clock);
+            pass = Preflight.startAgent(wiring);
+            passes = Executors.newFixedThreadPool(Math.max(2, Math.min(4, config.upload().concurrency())), named("segvault-pass"));
+            timers = Executors.newScheduledThreadPool(1, named("segvault-timer"));
+            if (config.metricsAddress() != null && !config.metricsAddress().isEmpty()) {
+                http = new HttpEndpoint(config.metricsAddress(), registry, this::notReadyReason);
+                LOG.info("metrics on http://{}/metrics, health on /healthz and /readyz", config.metricsAddress());
+            }
+            startFollower();
+            jobs.schedule(timers, wiring, this::repositories);
+            LOG.info("segvault daemon started: {} repositories, bucket {}", follower.repositories().size(), config.store().bucket());
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void startFollower() {
+        FollowerConfig fc = new FollowerConfig(config.repos().stream().map(AgentConfig.RepoSpec::path).toList(), config.globs(),
+                config.follow().rescanInterval(), config.follow().events(), config.follow().debounce());
+        follower = new RepositoryFollower(fc, (repo, trigger) -> worker(repo).trigger(), clock);
+        follower.start();
+        follower.repositories().forEach(p -> worker(p).trigger());
+    }
+
+    private RepoWorker worker(Path path) {
+        return workers.computeIfAbsent(path, p -> {
+            String name = nameOf(p);
+            return new RepoWorker(name, passes, () -> runPass(name, p), e -> failures.put(name, e.getMessage()));
+        });
+    }
+
+    private void runPass(String name, Path path) {
+        try {
+            pass.run(name, path);
+            failures.remove(name);
+        } finally {
+            publishStatus(name, path);
+        }
+    }
+
+    private void publishStatus(String name, Path path) {
+        try {
+            RepoStatus s = new StatusReader(wiring.ledger(), wiring.layout(), clock).read(name, path);
+            Meters m = wiring.meters();
+            if (s.committed() != null) {
+                m.gauge(Meters.COMMITTED_TXN, s.committed(), "repo", name);
+            }
+            if (s.offsite() != null) {
+                m.gauge(Meters.OFFSITE_TXN, s.offsite(), "repo", name);
+                m.gauge(Meters.OFFSITE_AGE, Duration.between(s.offsiteAt(), clock.instant()).toSeconds(), "repo", name);
+            }
+            m.gauge(Meters.PENDING_SEGMENTS, s.pendingSegments(), "repo", name);
+            m.gauge(Meters.PENDING_BYTES, s.pendingBytes(), "repo", name);
+            m.gauge(Meters.LAG, s.lagSeconds(), "repo", name);
+            m.gauge(Meters.REPO_UP, failures.containsKey(name) || s.problem() != null ? 0 : 1, "repo", name);
+            if (s.earliestRetain() != null) {
+                m.gauge(Meters.EARLIEST_RETAIN, s.earliestRetain().getEpochSecond(), "repo", name);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("{}: cannot compute status: {}", name, e.getMessage());
+        }
+    }
+
+    /** Repository name of a path: the configured name, or the directory name of a glob match. */
+    String nameOf(Path path) {
+        for (AgentConfig.RepoSpec r : config.repos()) {
+            if (r.path().toAbsolutePath().normalize().equals(path.toAbsolutePath().normalize())) {
+                return r.name();
+            }
+        }
+        return path.getFileName().toString();
+    }
+
+    Map<String, Path> repositories() {
+        Map<String, Path> out = new java.util.LinkedHashMap<>(RepoResolver.resolve(config));
+        if (follower != null) {
+            follower.repositories().forEach(p -> out.putIfAbsent(nameOf(p), p));
+        }
+        return out;
+    }
+
+    private String notReadyReason() {
+        if (failures.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        failures.forEach((repo, why) -> sb.append(repo).append(": ").append(why).append('\n'));
+        return sb.toString().strip();
+    }
+
+    /** The port /metrics listens on (tests bind port 0). */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    /** Blocks until {@link #stop} ran. */
+    public void await() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops following, lets running passes finish for up to {@code grace}, then aborts them (uploads are aborted). */
+    public synchronized void stop(Duration grace) {
+        LOG.info("stopping (grace {} s)", grace.toSeconds());
+        if (follower != null) {
+            follower.close();
+        }
+        workers.values().forEach(RepoWorker::stop);
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+        if (passes != null) {
+            passes.shutdown();
+            try {
+                if (!passes.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("passes still running after {} s; aborting them", grace.toSeconds());
+                    passes.shutdownNow();
+                    passes.awaitTermination(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        close();
+        stopped.countDown();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (http != null) {
+            http.close();
+            http = null;
+        }
+        if (follower != null) {
+            follower.close();
+        }
+        if (passes != null) {
+            passes.shutdownNow();
+        }
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+        if (wiring != null) {
+            wiring.close();
+            wiring = null;
+        }
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
+    }
+
+    static java.util.concurrent.ThreadFactory named(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,406 @@
+package io.segvault.core.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.segvault.core.layout.BucketLayout;
+import io.segvault.core.retention.RetentionPolicy;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads and validates the agent's YAML file. Every error names the file, the key and the problem
+ * (and line/column for YAML syntax errors); all problems are reported at once.
+ */
+public final class AgentConfigLoader {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final Path file;
+    private final Map<String, JsonNode> values = new LinkedHashMap<>();
+    private final List<String> errors = new ArrayList<>();
+
+    private AgentConfigLoader(Path file) {
+        this.file = file;
+    }
+
+    /** Loads {@code file}; throws {@link ConfigException} listing every problem. */
+    public static AgentConfig load(Path file) {
+        return new AgentConfigLoader(file).read();
+    }
+
+    private AgentConfig read() {
+        JsonNode root = parse();
+        flatten("", root);
+        checkKeys();
+        AgentConfig config = build();
+        if (!errors.isEmpty()) {
+            throw new ConfigException(file + ": " + String.join("; ", errors));
+        }
+        return config;
+    }
+
+    private JsonNode parse() {
+        try {
+            JsonNode root = YAML.readTree(Files.readAllBytes(file));
+            if (root == null || root.isMissingNode() || root.isNull()) {
+                throw new ConfigException(file + ": the file is empty; it needs at least 'bucket' and a repository");
+            }
+            if (!root.isObject()) {
+                throw new ConfigException(file + ": the top level must be a mapping of keys, not a " + kind(root));
+            }
+            return root;
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file " + file + " does not exist", e);
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            throw new ConfigException(file + ": malformed YAML" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void flatten(String path, JsonNode node) {
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+            boolean known = ConfigSchema.byKey().containsKey(key);
+            if (e.getValue().isObject() && !known) {
+                flatten(key, e.getValue());
+            } else {
+                values.put(key, e.getValue());
+            }
+        }
+    }
+
+    private void checkKeys() {
+        Map<String, Setting> schema = ConfigSchema.byKey();
+        for (String key : values.keySet()) {
+            if (!schema.containsKey(key)) {
+                errors.add("unknown key '" + key + "'" + suggestion(key, schema.keySet()));
+            }
+        }
+        for (Setting s : ConfigSchema.SETTINGS) {
+            if (s.required() && isAbsent(s.key())) {
+                errors.add("missing required key '" + s.key() + "' (" + s.doc() + ")");
+            }
+        }
+    }
+
+    private static String suggestion(String key, Set<String> known) {
+        String leaf = key.substring(key.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+        for (String k : known) {
+            String kl = k.substring(k.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+            if (kl.equals(leaf) || k.equalsIgnoreCase(key)) {
+                return " (did you mean '" + k + "'?)";
+            }
+        }
+        return " (see docs/configuration.md for the keys)";
+    }
+
+    private boolean isAbsent(String key) {
+        JsonNode n = values.get(key);
+        return n == null || n.isNull();
+    }
+
+    private AgentConfig build() {
+        AgentConfig.Store store = new AgentConfig.Store(string("bucket"), uri("endpoint"), string("region"), bool("pathStyle"),
+                prefix(), checksum());
+        List<AgentConfig.RepoSpec> repos = repos();
+        List<String> globs = strings("glob");
+        if (repos.isEmpty() && globs.isEmpty() && errors.isEmpty()) {
+            errors.add("no repositories: set 'repos' (list of name + path) and/or 'glob'");
+        }
+        RetentionPolicy retention = retention();
+        AgentConfig.Upload upload = upload();
+        AgentConfig.Follow follow = new AgentConfig.Follow(positive("follow.rescanInterval"), bool("follow.events"),
+                duration("follow.debounce"));
+        double mass = number("tamper.massFraction");
+        if (mass <= 0 || mass > 1) {
+            errors.add("'tamper.massFraction' must be in (0, 1], got " + mass);
+        }
+        AgentConfig.Audit audit = new AgentConfig.Audit(strings("audit.authorizedKeys").stream().map(Path::of).toList(),
+                path("audit.reposDir"), strings("audit.pruneKeys"), positive("audit.interval"));
+        AgentConfig.Drill drill = new AgentConfig.Drill(duration("drill.interval"), path("drill.scratch"));
+        return new AgentConfig(store, repos, globs, path("state"), retention, upload, follow, mass, metricsAddress(),
+                oneOf("log.format", "text", "json"), audit, drill);
+    }
+
+    private RetentionPolicy retention() {
+        Duration d = positive("retention.duration");
+        Duration g = positive("retention.generation");
+        if (d == null || g == null) {
+            return null;
+        }
+        if (d.compareTo(g) < 0) {
+            errors.add("'retention.duration' (" + Units.format(d) + ") must not be shorter than 'retention.generation' ("
+                    + Units.format(g) + "): an object must stay locked at least one generation");
+            return null;
+        }
+        return new RetentionPolicy(d, g);
+    }
+
+    private AgentConfig.Upload upload() {
+        int concurrency = intRange("upload.concurrency", 1, 64);
+        long partSize = size("upload.partSize");
+        if (partSize < 5L << 20 || partSize > 5L << 30) {
+            errors.add("'upload.partSize' must be between 5MiB and 5GiB (S3 multipart limits), got " + Units.formatBytes(partSize));
+        }
+        int parts = intRange("upload.partsInFlight", 1, 64);
+        long threshold = size("upload.multipartThreshold");
+        if (threshold < partSize && errors.isEmpty()) {
+            errors.add("'upload.multipartThreshold' (" + Units.formatBytes(threshold) + ") must not be below 'upload.partSize' ("
+                    + Units.formatBytes(partSize) + ")");
+        }
+        return new AgentConfig.Upload(concurrency, partSize, parts, threshold, size("upload.maxBandwidth"), size("upload.maxIndexSize"));
+    }
+
+    private List<AgentConfig.RepoSpec> repos() {
+        JsonNode node = values.get("repos");
+        List<AgentConfig.RepoSpec> out = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isArray()) {
+            errors.add("'repos' must be a list of {name, path}, not a " + kind(node));
+            return out;
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode r = node.get(i);
+            String where = "'repos[" + i + "]'";
+            if (!r.isObject() || !r.hasNonNull("name") || !r.hasNonNull("path") || r.size() != 2) {
+                errors.add(where + " must have exactly the keys 'name' and 'path'");
+                continue;
+            }
+            String name = r.get("name").asText();
+            try {
+                BucketLayout.checkRepoName(name);
+            } catch (IllegalArgumentException e) {
+                errors.add(where + ".name: " + e.getMessage());
+                continue;
+            }
+            if (!names.add(name)) {
+                errors.add(where + ".name: repository name '" + name + "' is used twice");
+            }
+            out.add(new AgentConfig.RepoSpec(name, Path.of(r.get("path").asText())));
+        }
+        return out;
+    }
+
+    // ---- typed accessors: each falls back to the schema default and records an error on a wrong type
+
+    private JsonNode valueOrDefault(String key) {
+        JsonNode n = values.get(key);
+        if (n != null && !n.isNull()) {
+            return n;
+        }
+        String def = ConfigSchema.byKey().get(key).defaultValue();
+        return def == null ? null : com.fasterxml.jackson.databind.node.TextNode.valueOf(def);
+    }
+
+    private String string(String key) {
+        JsonNode n = valueOrDefault(key);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isValueNode() || n.isBoolean() && !key.equals("prefix")) {
+            errors.add("'" + key + "' must be a " + ConfigSchema.byKey().get(key).type().label() + ", not a " + kind(n));
+            return null;
+        }
+        return n.asText();
+    }
+
+    private boolean bool(String key) {
+        JsonNode n = valueOrDefault(key);
+        if (n.isBoolean()) {
+            return n.booleanValue();
+        }
+        String t = n.asText();
+        if (n.isTextual() && (t.equals("true") || t.equals("false"))) {
+            return Boolean.parseBoolean(t);
+        }
+        errors.add("'" + key + "' must be true or false, got '" + t + "'");
+        return false;
+    }
+
+    private int intRange(String key, int min, int max) {
+        JsonNode n = valueOrDefault(key);
+        int v;
+        if (n.isIntegralNumber()) {
+            v = n.intValue();
+        } else if (n.isTextual() && n.asText().matches("-?\\d{1,9}")) {
+            v = Integer.parseInt(n.asText());
+        } else {
+            errors.add("'" + key + "' must be an integer, got " + describe(n));
+            return min;
+        }
+        if (v < min || v > max) {
+            errors.add("'" + key + "' must be between " + min + " and " + max + ", got " + v);
+        }
+        return v;
+    }
+
+    private double number(String key) {
+        JsonNode n = valueOrDefault(key);
+        if (n.isNumber()) {
+            return n.doubleValue();
+        }
+        try {
+            return Double.parseDouble(n.asText());
+        } catch (NumberFormatException e) {
+            errors.add("'" + key + "' must be a number, got " + describe(n));
+            return 0.5;
+        }
+    }
+
+    private Duration duration(String key) {
+        JsonNode n = valueOrDefault(key);
+        if (n == null) {
+            return null;
+        }
+        if (n.isNumber() || !n.isValueNode()) {
+            errors.add("'" + key + "' must be a duration with a unit (e.g. 30d, 12h, 90s), got " + describe(n));
+            return null;
+        }
+        try {
+            return Units.duration(n.asText());
+        } catch (IllegalArgumentException e) {
+            errors.add("'" + key + "': " + e.getMessage());
+            return null;
+        }
+    }
+
+    private Duration positive(String key) {
+        Duration d = duration(key);
+        if (d != null && (d.isZero() || d.isNegative())) {
+            errors.add("'" + key + "' must be positive, got " + Units.format(d));
+            return null;
+        }
+        return d;
+    }
+
+    private long size(String key) {
+        JsonNode n = valueOrDefault(key);
+        if (n.isIntegralNumber() && n.longValue() >= 0) {
+            return n.longValue();
+        }
+        try {
+            if (!n.isTextual()) {
+                throw new IllegalArgumentException(describe(n) + " is not a size");
+            }
+            return Units.bytes(n.asText());
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            errors.add("'" + key + "': " + e.getMessage());
+            return 0;
+        }
+    }
+
+    private URI uri(String key) {
+        String s = string(key);
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            URI u = URI.create(s);
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+                errors.add("'" + key + "' must be an http(s) URL with a host, got '" + s + "'");
+                return null;
+            }
+            return u;
+        } catch (IllegalArgumentException e) {
+            errors.add("'" + key + "' is not a URL: '" + s + "'");
+            return null;
+        }
+    }
+
+    private Path path(String key) {
+        String s = string(key);
+        return s == null || s.isBlank() ? null : Path.of(s);
+    }
+
+    private List<String> strings(String key) {
+        JsonNode n = values.get(key);
+        List<String> out = new ArrayList<>();
+        if (n == null || n.isNull()) {
+            return out;
+        }
+        if (n.isTextual()) {
+            out.add(n.asText());
+            return out;
+        }
+        if (!n.isArray()) {
+            errors.add("'" + key + "' must be a string or a list of strings, not a " + kind(n));
+            return out;
+        }
+        n.forEach(e -> {
+            if (e.isTextual()) {
+                out.add(e.asText());
+            } else {
+                errors.add("'" + key + "' must list strings; found a " + kind(e));
+            }
+        });
+        return out;
+    }
+
+    private String prefix() {
+        String p = string("prefix");
+        try {
+            return new BucketLayout(p == null ? "" : p).prefix();
+        } catch (IllegalArgumentException e) {
+            errors.add("'prefix': " + e.getMessage());
+            return "";
+        }
+    }
+
+    private String checksum() {
+        return oneOf("upload.checksum", "auto", "content-md5", "flexible");
+    }
+
+    private String oneOf(String key, String... allowed) {
+        String v = string(key);
+        if (v != null && !List.of(allowed).contains(v)) {
+            errors.add("'" + key + "' must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+        }
+        return v;
+    }
+
+    private String metricsAddress() {
+        String a = string("metrics.address");
+        if (a != null && !a.isEmpty() && !a.matches("[A-Za-z0-9.:\\[\\]-]+:\\d{1,5}")) {
+            errors.add("'metrics.address' must be host:port (e.g. 127.0.0.1:9754) or empty, got '" + a + "'");
+        }
+        return a;
+    }
+
+    private static String kind(JsonNode n) {
+        JsonNodeType t = n.getNodeType();
+        return switch (t) {
+            case OBJECT -> "mapping";
+            case ARRAY -> "list";
+            case STRING -> "string";
+            case NUMBER -> "number";
+            case BOOLEAN -> "boolean";
+            default -> t.name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private static String describe(JsonNode n) {
+        return n.isValueNode() ? "'" + n.asText() + "'" : "a " + kind(n);
+    }
+}

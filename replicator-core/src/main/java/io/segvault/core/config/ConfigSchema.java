@@ -1,0 +1,71 @@
+package io.segvault.core.config;
+
+import io.segvault.core.config.Setting.Type;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every key of the agent configuration file, in documentation order. */
+public final class ConfigSchema {
+
+    public static final List<Setting> SETTINGS = List.of(
+            req("bucket", Type.STRING, "S3 bucket (created with Object Lock and versioning, e.g. by terraform/modules/bucket)."),
+            opt("endpoint", Type.URI, null, "S3 endpoint URL for non-AWS servers (Ceph RGW, MinIO, LocalStack); unset for AWS."),
+            opt("region", Type.STRING, "us-east-1", "AWS region of the bucket."),
+            opt("pathStyle", Type.BOOLEAN, "false", "Use path-style requests (needed by most non-AWS servers)."),
+            opt("prefix", Type.STRING, "", "Key prefix for everything segvault writes, e.g. `borg/` (empty or ending in `/`)."),
+            opt("repos", Type.REPOS, null, "Repositories to replicate: each `name` (key in the bucket) and `path`."),
+            opt("glob", Type.STRINGS, null, "Directory globs whose matches are repositories, e.g. `/srv/borg-repos/*`; "
+                    + "the directory name is the repository name. New matches are picked up while running."),
+            opt("state", Type.PATH, "/var/lib/segvault", "Directory of the local ledger (a rebuildable cache of what is offsite) "
+                    + "and the daemon's lock file."),
+            opt("retention.duration", Type.DURATION, "30d", "D: every object is locked (COMPLIANCE) for at least this long; "
+                    + "also the window in which an attack must be detected."),
+            opt("retention.generation", Type.DURATION, "10d", "G: objects written in one generation share one retain-until "
+                    + "date (end of generation + D); live objects are extended once per generation. Must not exceed D."),
+            opt("upload.concurrency", Type.INTEGER, "4", "Objects uploaded at once."),
+            opt("upload.partSize", Type.SIZE, "16MiB", "Multipart part size (5MiB to 5GiB)."),
+            opt("upload.partsInFlight", Type.INTEGER, "4", "Parts of one object uploaded at once. Memory for uploads is "
+                    + "bounded by concurrency x partsInFlight x partSize."),
+            opt("upload.multipartThreshold", Type.SIZE, "32MiB", "Objects at least this large use multipart uploads."),
+            opt("upload.maxBandwidth", Type.SIZE, "0", "Upload cap in bytes per second across all uploads (e.g. 50MiB); 0 = none."),
+            opt("upload.maxIndexSize", Type.SIZE, "1GiB", "index.T files above this size are not uploaded (borg rebuilds "
+                    + "the index on first use); the restore point records that it was omitted."),
+            opt("upload.checksum", Type.STRING, "auto", "Checksum on every PUT and part: `auto` (flexible checksums on AWS, "
+                    + "Content-MD5 on custom endpoints), `content-md5`, or `flexible`."),
+            opt("follow.rescanInterval", Type.DURATION, "5m", "Full rescan of every repository, whatever the file-system events said."),
+            opt("follow.events", Type.BOOLEAN, "true", "React to file-system events (inotify) within a second of a commit."),
+            opt("follow.debounce", Type.DURATION, "500ms", "Events closer together than this are handled as one."),
+            opt("tamper.massFraction", Type.NUMBER, "0.5", "Raise a mass-disappearance event when more than this fraction "
+                    + "of a repository's known segments vanish at once."),
+            opt("metrics.address", Type.STRING, "127.0.0.1:9754", "host:port of the HTTP endpoint serving /metrics and /healthz; "
+                    + "empty disables it."),
+            opt("log.format", Type.STRING, "text", "`text` (human-readable) or `json` (one JSON object per line)."),
+            opt("audit.authorizedKeys", Type.STRINGS, null,
+                    "authorized_keys files the daemon audits on a schedule (see docs/ssh-fences.md)."),
+            opt("audit.reposDir", Type.PATH, null, "Directory whose repositories must have append_only = 1."),
+            opt("audit.pruneKeys", Type.STRINGS, null, "Fingerprints (SHA256:...) of prune-host keys allowed to run borg serve "
+                    + "without --append-only."),
+            opt("audit.interval", Type.DURATION, "1h", "How often the daemon runs the fence audit (when audit.authorizedKeys is set)."),
+            opt("drill.interval", Type.DURATION, "0s", "How often the daemon runs a restore drill of every repository "
+                    + "(restore newest point + borg check); 0s = never."),
+            opt("drill.scratch", Type.PATH, null, "Scratch directory for drills (default: a directory below state)."));
+
+    private ConfigSchema() {
+    }
+
+    private static Setting req(String key, Type type, String doc) {
+        return new Setting(key, type, null, true, doc);
+    }
+
+    private static Setting opt(String key, Type type, String def, String doc) {
+        return new Setting(key, type, def, false, doc);
+    }
+
+    /** Settings by key. */
+    public static Map<String, Setting> byKey() {
+        Map<String, Setting> m = new LinkedHashMap<>();
+        SETTINGS.forEach(s -> m.put(s.key(), s));
+        return m;
+    }
+}

@@ -1,0 +1,190 @@
+package io.segvault.core.layout;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The bucket format, version {@value #FORMAT_VERSION}: the one place that builds and parses object keys.
+ *
+ * <pre>
+ * &lt;prefix&gt;&lt;repo&gt;/repo.json                     repository identity
+ * &lt;prefix&gt;&lt;repo&gt;/segments/&lt;n:010d&gt;/&lt;sha256&gt;    byte-identical copy of data/&lt;dir&gt;/&lt;n&gt;
+ * &lt;prefix&gt;&lt;repo&gt;/control/&lt;T:010d&gt;/&lt;name&gt;       config, hints.T, index.T, integrity.T, nonce
+ * &lt;prefix&gt;&lt;repo&gt;/points/&lt;T:010d&gt;.json          restore point of committed transaction T
+ * </pre>
+ *
+ * Numbers are zero-padded to ten digits so listings sort numerically. Every key this class returns
+ * parses back to the same value; every key it does not recognise (path traversal, absolute paths,
+ * unknown shapes) is rejected by {@link #parse} with an {@link InvalidKeyException}.
+ */
+public final class BucketLayout {
+
+    public static final int FORMAT_VERSION = 1;
+    public static final long MAX_NUMBER = 9_999_999_999L;
+
+    private static final Pattern REPO = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final Pattern PREFIX = Pattern.compile("([A-Za-z0-9._-]+/)*");
+    private static final Pattern CONTROL_NAME = Pattern.compile("config|nonce|README|(index|hints|integrity)\\.(\\d{1,10})");
+    private static final Pattern SEGMENT = Pattern.compile("segments/(\\d{10})/([0-9a-f]{64})");
+    private static final Pattern CONTROL = Pattern.compile("control/(\\d{10})/([^/]+)");
+    private static final Pattern POINT = Pattern.compile("points/(\\d{10})\\.json");
+
+    private final String prefix;
+
+    /** @param prefix empty, or path segments each ending in '/', e.g. {@code "borg/"}; no leading '/', no '..' */
+    public BucketLayout(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        if (!PREFIX.matcher(prefix).matches() || prefix.contains("/../") || prefix.startsWith("../")
+                || prefix.contains("/./") || prefix.startsWith("./")) {
+            throw new IllegalArgumentException("prefix '" + prefix + "' must be empty or path segments of letters, digits, "
+                    + "'.', '_' or '-' each ending in '/', e.g. 'borg/' (no leading '/', no '.' or '..' segments)");
+        }
+        this.prefix = prefix;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Checks a repository name: 1-100 of letters, digits, '.', '_', '-', starting with a letter or digit. */
+    public static String checkRepoName(String repo) {
+        if (repo == null || !REPO.matcher(repo).matches()) {
+            throw new IllegalArgumentException("repository name '" + repo + "' must be 1-100 letters, digits, '.', '_' or '-'"
+                    + " and start with a letter or digit");
+        }
+        return repo;
+    }
+
+    /** Everything of one repository: {@code <prefix><repo>/}. */
+    public String repoPrefix(String repo) {
+        return prefix + checkRepoName(repo) + "/";
+    }
+
+    public String repoJson(String repo) {
+        return repoPrefix(repo) + "repo.json";
+    }
+
+    public String segment(String repo, long number, String sha256) {
+        checkNumber(number, "segment number");
+        if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("sha256 must be 64 lower-case hex digits: " + sha256);
+        }
+        return repoPrefix(repo) + "segments/" + pad(number) + "/" + sha256;
+    }
+
+    public String segmentsPrefix(String repo) {
+        return repoPrefix(repo) + "segments/";
+    }
+
+    public String control(String repo, long transaction, String name) {
+        checkNumber(transaction, "transaction");
+        checkControlName(name, transaction, name);
+        return repoPrefix(repo) + "control/" + pad(transaction) + "/" + name;
+    }
+
+    public String point(String repo, long transaction) {
+        checkNumber(transaction, "transaction");
+        return repoPrefix(repo) + "points/" + pad(transaction) + ".json";
+    }
+
+    public String pointsPrefix(String repo) {
+        return repoPrefix(repo) + "points/";
+    }
+
+    /** A parsed key. */
+    public sealed interface Key permits RepoJsonKey, SegmentKey, ControlKey, PointKey {
+        String repo();
+    }
+
+    public record RepoJsonKey(String repo) implements Key {
+    }
+
+    public record SegmentKey(String repo, long number, String sha256) implements Key {
+    }
+
+    public record ControlKey(String repo, long transaction, String name) implements Key {
+    }
+
+    public record PointKey(String repo, long transaction) implements Key {
+    }
+
+    /** Parses a full key of this layout (with this layout's prefix); anything else is an {@link InvalidKeyException}. */
+    public Key parse(String key) {
+        if (key == null || !key.startsWith(prefix)) {
+            throw new InvalidKeyException(key, "does not start with the prefix '" + prefix + "'");
+        }
+        String rest = key.substring(prefix.length());
+        int slash = rest.indexOf('/');
+        if (slash <= 0) {
+            throw new InvalidKeyException(key, "has no repository part");
+        }
+        String repo = rest.substring(0, slash);
+        if (!REPO.matcher(repo).matches()) {
+            throw new InvalidKeyException(key, "repository part '" + repo + "' is not a valid repository name");
+        }
+        String tail = rest.substring(slash + 1);
+        if (tail.equals("repo.json")) {
+            return new RepoJsonKey(repo);
+        }
+        Matcher m = SEGMENT.matcher(tail);
+        if (m.matches()) {
+            return new SegmentKey(repo, Long.parseLong(m.group(1)), m.group(2));
+        }
+        m = POINT.matcher(tail);
+        if (m.matches()) {
+            return new PointKey(repo, Long.parseLong(m.group(1)));
+        }
+        m = CONTROL.matcher(tail);
+        if (m.matches()) {
+            long t = Long.parseLong(m.group(1));
+            checkControlName(m.group(2), t, key);
+            return new ControlKey(repo, t, m.group(2));
+        }
+        throw new InvalidKeyException(key, "is not a key of bucket format " + FORMAT_VERSION);
+    }
+
+    /** The key relative to the repository prefix, as restore points store it, e.g. {@code segments/0000000017/<sha>}. */
+    public String relative(String repo, String key) {
+        String base = repoPrefix(repo);
+        if (!key.startsWith(base)) {
+            throw new InvalidKeyException(key, "is not under " + base);
+        }
+        return key.substring(base.length());
+    }
+
+    /** The full key for a relative key from a restore point; the result is parsed, so traversal is refused. */
+    public Key resolve(String repo, String relativeKey) {
+        if (relativeKey == null || relativeKey.startsWith("/") || relativeKey.contains("..") || relativeKey.contains("\\")) {
+            throw new InvalidKeyException(relativeKey, "is not a relative key of this layout (absolute or contains '..')");
+        }
+        Key k = parse(repoPrefix(repo) + relativeKey);
+        if (!k.repo().equals(repo)) {
+            throw new InvalidKeyException(relativeKey, "names repository " + k.repo() + ", not " + repo);
+        }
+        return k;
+    }
+
+    public static String pad(long n) {
+        return String.format(Locale.ROOT, "%010d", n);
+    }
+
+    private static void checkNumber(long n, String what) {
+        if (n < 0 || n > MAX_NUMBER) {
+            throw new IllegalArgumentException(what + " " + n + " is outside 0.." + MAX_NUMBER);
+        }
+    }
+
+    /** Control file names are config, nonce, README, or index/hints/integrity of the same transaction. */
+    private static void checkControlName(String name, long transaction, String subject) {
+        Matcher m = CONTROL_NAME.matcher(name == null ? "" : name);
+        if (!m.matches()) {
+            throw new InvalidKeyException(subject, "control file name '" + name
+                    + "' is not one of config, nonce, README, index.T, hints.T, integrity.T");
+        }
+        if (m.group(2) != null && Long.parseLong(m.group(2)) != transaction) {
+            throw new InvalidKeyException(subject, "control file " + name + " does not belong to transaction " + transaction);
+        }
+    }
+}

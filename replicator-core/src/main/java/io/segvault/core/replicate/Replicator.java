@@ -1,0 +1,352 @@
+package io.segvault.core.replicate;
+
+import io.segvault.core.borg.BorgRepository;
+import io.segvault.core.borg.ControlFile;
+import io.segvault.core.borg.Inspection;
+import io.segvault.core.borg.KnownSegment;
+import io.segvault.core.borg.SegmentFile;
+import io.segvault.core.borg.Snapshot;
+import io.segvault.core.borg.TamperDetector;
+import io.segvault.core.borg.TamperEvent;
+import io.segvault.core.layout.BucketLayout;
+import io.segvault.core.ledger.Ledger;
+import io.segvault.core.ledger.PointRecord;
+import io.segvault.core.ledger.UploadedObject;
+import io.segvault.core.manifest.ManifestCodec;
+import io.segvault.core.manifest.RestorePoint;
+import io.segvault.core.metrics.Meters;
+import io.segvault.core.retention.RetentionPolicy;
+import io.segvault.core.store.ObjectConflictException;
+import io.segvault.core.store.ObjectSource;
+import io.segvault.core.store.ObjectStore;
+import io.segvault.core.store.ObjectStoreException;
+import io.segvault.core.store.PutRequest;
+import io.segvault.core.store.Retention;
+import io.segvault.core.store.StoredObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replication pipeline for one repository pass: snapshot the committed transaction T, find what is
+ * not yet offsite, upload it (bounded concurrency, each object put-once, locked and verified), then
+ * write the restore point for T chained to the previous one. Thread-safe; passes of different
+ * repositories may run at once and share the upload pool and the in-flight set.
+ */
+public final class Replicator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+    private static final int SNAPSHOT_ATTEMPTS = 5;
+
+    private final ObjectStore store;
+    private final Ledger ledger;
+    private final BucketLayout layout;
+    private final RetentionPolicy retention;
+    private final TamperDetector detector;
+    private final Meters meters;
+    private final Clock clock;
+    private final Path scratchRoot;
+    private final ExecutorService uploads;
+    private final Throttle throttle;
+    private final long maxIndexSize;
+    private final OffsiteIndex offsite;
+    private final IdentityGuard identity;
+    private final Map<String, CompletableFuture<UploadedObject>> inFlight = new ConcurrentHashMap<>();
+
+    /** Collaborators of a replicator; built by the agent's wiring. */
+    public record Parts(ObjectStore store, Ledger ledger, BucketLayout layout, RetentionPolicy retention, TamperDetector detector,
+                        Meters meters, Clock clock, Path scratchRoot, ExecutorService uploads) {
+    }
+
+    public Replicator(Parts parts, long maxBandwidth, long maxIndexSize) {
+        this.store = parts.store();
+        this.ledger = parts.ledger();
+        this.layout = parts.layout();
+        this.retention = parts.retention();
+        this.detector = parts.detector();
+        this.meters = parts.meters();
+        this.clock = parts.clock();
+        this.scratchRoot = parts.scratchRoot();
+        this.uploads = parts.uploads();
+        this.throttle = new Throttle(maxBandwidth);
+        this.maxIndexSize = maxIndexSize;
+        this.offsite = new OffsiteIndex(ledger, meters, 500_000);
+        this.identity = new IdentityGuard(store, ledger, layout, retention, clock);
+    }
+
+    /** One full pass of one repository; returns when T has a verified restore point offsite. */
+    public SyncResult sync(String repo, Path path) {
+        Instant start = clock.instant();
+        try {
+            SyncResult r = syncOnce(repo, path, start);
+            meters.count(Meters.SYNC_RUNS, 1, "repo", repo, "outcome", "ok");
+            meters.gauge(Meters.REPO_UP, 1, "repo", repo);
+            return r;
+        } catch (RuntimeException e) {
+            meters.count(Meters.SYNC_RUNS, 1, "repo", repo, "outcome", "error");
+            meters.gauge(Meters.REPO_UP, 0, "repo", repo);
+            throw e;
+        }
+    }
+
+    private SyncResult syncOnce(String repo, Path path, Instant start) {
+        BorgRepository borg = BorgRepository.open(path);
+        String repoId = borg.readConfig().id();
+        identity.ensure(repo, repoId);
+        for (int attempt = 1; ; attempt++) {
+            Path scratch = newScratch(repo);
+            try {
+                return replicate(repo, borg, repoId, scratch, start);
+            } catch (SnapshotMovedException e) {
+                if (attempt >= SNAPSHOT_ATTEMPTS) {
+                    throw new ReplicationException(repo, "the repository kept changing under the snapshot (" + e.getMessage()
+                            + "); will try again on the next pass", false, e);
+                }
+                LOG.info("{}: {}; taking a new snapshot", repo, e.getMessage());
+            } finally {
+                deleteTree(scratch);
+            }
+        }
+    }
+
+    private SyncResult replicate(String repo, BorgRepository borg, String repoId, Path scratch, Instant start) {
+        Snapshot snap = borg.snapshot(scratch);
+        Inspection inspection = detector.inspect(repo, snap);
+        recordEvents(inspection.events());
+        long t = snap.transaction();
+        meters.gauge(Meters.COMMITTED_TXN, t, "repo", repo);
+        if (ledger.point(repo, t).isPresent()) {
+            meters.gauge(Meters.PENDING_SEGMENTS, 0, "repo", repo);
+            meters.gauge(Meters.PENDING_BYTES, 0, "repo", repo);
+            return new SyncResult(repo, t, false, 0, 0, 0, inspection.events().size(), Duration.between(start, clock.instant()));
+        }
+        Batch batch = new Batch(repo);
+        List<CompletableFuture<RestorePoint.SegmentEntry>> segs = new ArrayList<>();
+        for (SegmentFile s : snap.segments()) {
+            KnownSegment known = inspection.segments().get(s.number());
+            segs.add(uploadSegment(batch, s, known));
+        }
+        List<CompletableFuture<RestorePoint.ControlEntry>> controls = new ArrayList<>();
+        boolean indexOmitted = false;
+        for (ControlFile c : snap.controls()) {
+            if (c.name().startsWith("index.") && c.size() > maxIndexSize) {
+                indexOmitted = true;
+                LOG.info("{}: {} is {} bytes, above upload.maxIndexSize; borg rebuilds it after a restore", repo, c.name(), c.size());
+                continue;
+            }
+            controls.add(uploadControl(batch, t, c));
+        }
+        meters.gauge(Meters.PENDING_SEGMENTS, batch.pendingSegments.get(), "repo", repo);
+        meters.gauge(Meters.PENDING_BYTES, batch.pendingBytes.get(), "repo", repo);
+        List<RestorePoint.SegmentEntry> segEntries = join(repo, segs, snap);
+        List<RestorePoint.ControlEntry> ctlEntries = join(repo, controls, snap);
+        writePoint(batch, repoId, snap, segEntries, ctlEntries, indexOmitted);
+        meters.gauge(Meters.PENDING_SEGMENTS, 0, "repo", repo);
+        meters.gauge(Meters.PENDING_BYTES, 0, "repo", repo);
+        return new SyncResult(repo, t, true, batch.uploaded.get(), batch.bytes.get(), batch.skipped.get(),
+                inspection.events().size(), Duration.between(start, clock.instant()));
+    }
+
+    /** Counters of one pass. */
+    private static final class Batch {
+        final String repo;
+        final AtomicInteger uploaded = new AtomicInteger();
+        final AtomicInteger skipped = new AtomicInteger();
+        final AtomicLong bytes = new AtomicLong();
+        final AtomicInteger pendingSegments = new AtomicInteger();
+        final AtomicLong pendingBytes = new AtomicLong();
+
+        Batch(String repo) {
+            this.repo = repo;
+        }
+    }
+
+    private CompletableFuture<RestorePoint.SegmentEntry> uploadSegment(Batch batch, SegmentFile s, KnownSegment known) {
+        if (known == null) {
+            throw new IllegalStateException("tamper detector returned no hash for segment " + s.number() + " of " + batch.repo);
+        }
+        String key = layout.segment(batch.repo, s.number(), known.sha256());
+        String rel = layout.relative(batch.repo, key);
+        var done = offsite.find(key, known.sha256());
+        if (done.isPresent()) {
+            batch.skipped.incrementAndGet();
+            return CompletableFuture.completedFuture(segmentEntry(s.number(), rel, done.get()));
+        }
+        batch.pendingSegments.incrementAndGet();
+        batch.pendingBytes.addAndGet(s.size());
+        return upload(batch, key, known.sha256(), ObjectSource.ofFile(s.path(), s.size()), s.path(), "segment")
+                .thenApply(o -> segmentEntry(s.number(), rel, o));
+    }
+
+    private static RestorePoint.SegmentEntry segmentEntry(long n, String rel, UploadedObject o) {
+        return new RestorePoint.SegmentEntry(n, rel, o.size(), o.sha256(), o.versionId());
+    }
+
+    private CompletableFuture<RestorePoint.ControlEntry> uploadControl(Batch batch, long t, ControlFile c) {
+        String key = layout.control(batch.repo, t, c.name());
+        String rel = layout.relative(batch.repo, key);
+        var done = offsite.find(key, c.sha256());
+        if (done.isPresent()) {
+            batch.skipped.incrementAndGet();
+            return CompletableFuture.completedFuture(new RestorePoint.ControlEntry(c.name(), rel, c.size(), c.sha256(),
+                    done.get().versionId()));
+        }
+        return upload(batch, key, c.sha256(), ObjectSource.ofFile(c.copy(), c.size()), null, "control")
+                .thenApply(o -> new RestorePoint.ControlEntry(c.name(), rel, o.size(), o.sha256(), o.versionId()));
+    }
+
+    /** Uploads one object, sharing an upload of the same key already in flight. */
+    private CompletableFuture<UploadedObject> upload(Batch batch, String key, String sha256, ObjectSource source, Path origin,
+                                                     String kind) {
+        CompletableFuture<UploadedObject> created = new CompletableFuture<>();
+        CompletableFuture<UploadedObject> existing = inFlight.putIfAbsent(key, created);
+        if (existing != null) {
+            return existing;
+        }
+        uploads.execute(() -> {
+            try {
+                created.complete(put(batch, key, sha256, source, origin, kind));
+            } catch (RuntimeException e) {
+                created.completeExceptionally(e);
+            } finally {
+                inFlight.remove(key, created);
+            }
+        });
+        return created;
+    }
+
+    private UploadedObject put(Batch batch, String key, String sha256, ObjectSource source, Path origin, String kind) {
+        Instant t0 = clock.instant();
+        Retention lock = Retention.compliance(retention.retainUntil(t0));
+        try {
+            StoredObject stored = store.putOnce(new PutRequest(key, ThrottledSource.wrap(source, throttle), sha256, lock));
+            UploadedObject o = new UploadedObject(batch.repo, key, stored.size(), sha256, stored.versionId(), stored.retainUntil());
+            offsite.record(o);
+            batch.uploaded.incrementAndGet();
+            batch.bytes.addAndGet(stored.size());
+            meters.count(Meters.UPLOAD_BYTES, stored.size(), "repo", batch.repo, "outcome", "ok");
+            meters.count(Meters.UPLOAD_OBJECTS, 1, "repo", batch.repo, "kind", kind, "outcome", "ok");
+            meters.time(Meters.UPLOAD_DURATION, Duration.between(t0, clock.instant()), "kind", kind);
+            return o;
+        } catch (ObjectStoreException e) {
+            meters.count(Meters.UPLOAD_OBJECTS, 1, "repo", batch.repo, "kind", kind, "outcome", "error");
+            if (origin != null && !Files.exists(origin)) {
+                throw new SnapshotMovedException(origin + " vanished during the upload (borg compact?)");
+            }
+            throw e;
+        }
+    }
+
+    private <T> List<T> join(String repo, List<CompletableFuture<T>> futures, Snapshot snap) {
+        List<T> out = new ArrayList<>(futures.size());
+        RuntimeException first = null;
+        for (CompletableFuture<T> f : futures) {
+            try {
+                out.add(f.join());
+            } catch (CompletionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException re ? re : e;
+                if (first == null || cause instanceof SnapshotMovedException) {
+                    first = cause;
+                }
+            }
+        }
+        if (first instanceof SnapshotMovedException || first == null) {
+            if (first != null) {
+                throw first;
+            }
+            return out;
+        }
+        throw classify(repo, snap.transaction(), first);
+    }
+
+    private ReplicationException classify(String repo, long t, RuntimeException e) {
+        boolean fatal = e instanceof ObjectStoreException ose && !ose.retryable() && !(e instanceof ObjectConflictException);
+        if (e instanceof ObjectConflictException) {
+            fatal = true;
+        }
+        return new ReplicationException(repo, "upload for transaction " + t + " failed: " + e.getMessage(), fatal, e);
+    }
+
+    private void writePoint(Batch batch, String repoId, Snapshot snap, List<RestorePoint.SegmentEntry> segs,
+                            List<RestorePoint.ControlEntry> ctls, boolean indexOmitted) {
+        String repo = batch.repo;
+        long t = snap.transaction();
+        RestorePoint.PreviousPoint previous = ledger.points(repo).stream().filter(p -> p.transaction() < t).findFirst()
+                .map(p -> new RestorePoint.PreviousPoint(p.transaction(), p.sha256())).orElse(null);
+        RestorePoint point = new RestorePoint(ManifestCodec.FORMAT_VERSION, repo, repoId, t, clock.instant(),
+                snap.config().segmentsPerDir(), previous, segs, ctls, indexOmitted);
+        byte[] bytes = ManifestCodec.encode(point);
+        String sha = ManifestCodec.sha256(bytes);
+        String key = layout.point(repo, t);
+        StoredObject stored;
+        try {
+            stored = store.putOnce(new PutRequest(key, ObjectSource.ofBytes(bytes), sha, Retention.compliance(retention.retainUntil(clock))));
+        } catch (ObjectConflictException e) {
+            throw new ReplicationException(repo, "restore point " + key + " already exists offsite with other content: the "
+                    + "repository's history forked (restored to an older state?); replicate it under a new name", true, e);
+        }
+        offsite.record(new UploadedObject(repo, key, stored.size(), sha, stored.versionId(), stored.retainUntil()));
+        meters.count(Meters.UPLOAD_OBJECTS, 1, "repo", repo, "kind", "point", "outcome", "ok");
+        ledger.recordPoint(new PointRecord(repo, t, key, sha, stored.versionId(), point.createdAt(), segs.size(), point.totalBytes()));
+        List<String> live = new ArrayList<>();
+        segs.forEach(s -> live.add(layout.repoPrefix(repo) + s.key()));
+        ctls.forEach(c -> live.add(layout.repoPrefix(repo) + c.key()));
+        live.add(key);
+        live.add(layout.repoJson(repo));
+        ledger.replaceLive(repo, live);
+        meters.gauge(Meters.OFFSITE_TXN, t, "repo", repo);
+        LOG.info("{}: restore point {} written ({} segments, {} objects uploaded, {} bytes)", repo, t, segs.size(),
+                batch.uploaded.get(), batch.bytes.get());
+    }
+
+    private void recordEvents(List<TamperEvent> events) {
+        for (TamperEvent e : events) {
+            LOG.warn("tamper event in {}: {} segment {}: {}", e.repo(), e.kind(), e.segment(), e.detail());
+            ledger.recordEvent(e.repo(), e.kind().name(), e.segment(), e.detail(), e.at());
+            meters.count(Meters.TAMPER_EVENTS, 1, "repo", e.repo(), "kind", e.kind().name());
+        }
+    }
+
+    private Path newScratch(String repo) {
+        try {
+            Files.createDirectories(scratchRoot);
+            return Files.createTempDirectory(scratchRoot, repo + "-");
+        } catch (IOException e) {
+            throw new ReplicationException(repo, "cannot create a scratch directory in " + scratchRoot + ": " + e.getMessage(), true, e);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("could not remove scratch directory {}: {}", dir, e.toString());
+        }
+    }
+
+    /** The snapshot no longer matches the repository (a file vanished): take a new one. */
+    static final class SnapshotMovedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SnapshotMovedException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.segvault.core.replicate;
+
+import io.segvault.core.ledger.Ledger;
+import io.segvault.core.ledger.UploadedObject;
+import io.segvault.core.metrics.Meters;
+import io.segvault.core.retention.RetentionPolicy;
+import io.segvault.core.store.ObjectStore;
+import io.segvault.core.store.ObjectStoreException;
+import io.segvault.core.store.StoredObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Extends the locks of live objects (those of the newest restore point, the point itself, repo.json) to
+ * the current generation's date: once per generation per object, rate-limited, each failure counted and
+ * reported (and tried again on the next pass).
+ */
+public final class RetentionKeeper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RetentionKeeper.class);
+
+    private final ObjectStore store;
+    private final Ledger ledger;
+    private final RetentionPolicy policy;
+    private final Meters meters;
+    private final Clock clock;
+    private final Throttle rate;
+
+    public RetentionKeeper(ObjectStore store, Ledger ledger, RetentionPolicy policy, Meters meters, Clock clock, int callsPerSecond) {
+        this.store = store;
+        this.ledger = ledger;
+        this.policy = policy;
+        this.meters = meters;
+        this.clock = clock;
+        this.rate = new Throttle(callsPerSecond);
+    }
+
+    /** Outcome of one extension pass. */
+    public record Result(String repo, int extended, int failed, Instant target, Instant earliest, List<String> errors) {
+    }
+
+    /** Extends every live object of {@code repo} locked until before the current generation's date. */
+    public Result extend(String repo) {
+        Instant target = policy.retainUntil(clock);
+        int extended = 0;
+        List<String> errors = new ArrayList<>();
+        for (UploadedObject o : ledger.liveObjects(repo)) {
+            if (o.retainUntil() != null && !o.retainUntil().isBefore(target)) {
+                continue;
+            }
+            rate.acquire(1);
+            try {
+                StoredObject after = store.extendRetention(o.key(), o.versionId(), target);
+                ledger.updateRetention(o.key(), after.retainUntil());
+                extended++;
+                meters.count(Meters.RETENTION_EXTENSIONS, 1, "outcome", "ok");
+            } catch (ObjectStoreException e) {
+                errors.add(o.key() + ": " + e.getMessage());
+                meters.count(Meters.RETENTION_EXTENSIONS, 1, "outcome", "error");
+            }
+        }
+        if (!errors.isEmpty()) {
+            LOG.error("{}: {} live objects could not be extended to {} (first: {})", repo, errors.size(), target, errors.get(0));
+        } else if (extended > 0) {
+            LOG.info("{}: extended the lock of {} live objects to {}", repo, extended, target);
+        }
+        Instant earliest = earliest(repo).orElse(null);
+        if (earliest != null) {
+            meters.gauge(Meters.EARLIEST_RETAIN, earliest.getEpochSecond(), "repo", repo);
+        }
+        return new Result(repo, extended, errors.size(), target, earliest, errors);
+    }
+
+    /** Earliest known retain-until among the live objects of {@code repo}. */
+    public Optional<Instant> earliest(String repo) {
+        return ledger.liveObjects(repo).stream().map(UploadedObject::retainUntil).filter(java.util.Objects::nonNull)
+                .min(Instant::compareTo);
+    }
+}

@@ -1,0 +1,96 @@
+package io.segvault.core.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LedgerTest {
+
+    @TempDir
+    Path state;
+
+    private static UploadedObject obj(String key) {
+        return new UploadedObject("r", key, 10, "b".repeat(64), "v1", Instant.ofEpochSecond(2_000_000_000L));
+    }
+
+    @Test
+    void records_survive_reopen() {
+        try (Ledger l = Ledger.open(state)) {
+            assertThat(l.isEmpty("r")).isTrue();
+            l.recordObject(obj("r/segments/0000000001/" + "b".repeat(64)));
+            l.recordPoint(new PointRecord("r", 5, "r/points/0000000005.json", "c".repeat(64), "v9", Instant.ofEpochSecond(100), 3, 99));
+            l.recordPoint(new PointRecord("r", 9, "r/points/0000000009.json", "d".repeat(64), "v10", Instant.ofEpochSecond(200), 4, 120));
+        }
+        try (Ledger l = Ledger.open(state)) {
+            assertThat(l.isEmpty("r")).isFalse();
+            assertThat(l.object("r/segments/0000000001/" + "b".repeat(64))).contains(obj("r/segments/0000000001/" + "b".repeat(64)));
+            assertThat(l.newestPoint("r")).get().extracting(PointRecord::transaction).isEqualTo(9L);
+            assertThat(l.points("r")).extracting(PointRecord::transaction).containsExactly(9L, 5L);
+            assertThat(l.point("r", 5)).get().extracting(PointRecord::versionId).isEqualTo("v9");
+            assertThat(l.isEmpty("other")).isTrue();
+        }
+    }
+
+    @Test
+    void live_set_and_retention_updates() {
+        try (Ledger l = Ledger.open(state)) {
+            l.recordObject(obj("r/a"));
+            l.recordObject(obj("r/b"));
+            l.replaceLive("r", List.of("r/a", "r/missing"));
+            assertThat(l.liveObjects("r")).extracting(UploadedObject::key).containsExactly("r/a");
+            l.updateRetention("r/a", Instant.ofEpochSecond(2_100_000_000L));
+            assertThat(l.liveObjects("r").get(0).retainUntil()).isEqualTo(Instant.ofEpochSecond(2_100_000_000L));
+            l.replaceLive("r", List.of("r/b"));
+            assertThat(l.liveObjects("r")).extracting(UploadedObject::key).containsExactly("r/b");
+        }
+    }
+
+    @Test
+    void events_are_kept_newest_first() {
+        try (Ledger l = Ledger.open(state)) {
+            l.recordEvent("r", "SEGMENT_VANISHED", 7, "gone", Instant.ofEpochSecond(1));
+            l.recordEvent("r", "CONTENT_CHANGED", 8, "changed", Instant.ofEpochSecond(2));
+            assertThat(l.eventCount("r")).isEqualTo(2);
+            assertThat(l.events("r", 10)).extracting(Ledger.EventRecord::kind).containsExactly("CONTENT_CHANGED", "SEGMENT_VANISHED");
+        }
+    }
+
+    @Test
+    void forget_clears_a_repository_but_not_others() {
+        try (Ledger l = Ledger.open(state)) {
+            l.recordObject(obj("r/a"));
+            l.recordObject(new UploadedObject("s", "s/a", 1, "b".repeat(64), "v", null));
+            l.forget("r");
+            assertThat(l.isEmpty("r")).isTrue();
+            assertThat(l.isEmpty("s")).isFalse();
+        }
+    }
+
+    @Test
+    void corrupt_file_is_refused_naming_it() throws IOException {
+        Files.write(state.resolve(Ledger.FILE_NAME), "this is not a database, just garbage bytes ".repeat(200).getBytes());
+        assertThatThrownBy(() -> Ledger.open(state)).isInstanceOf(LedgerException.class)
+                .hasMessageContaining(state.resolve(Ledger.FILE_NAME).toString())
+                .hasMessageContaining("segvault reconcile");
+    }
+
+    @Test
+    void newer_format_is_refused() throws SQLException {
+        Ledger.open(state).close();
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + state.resolve(Ledger.FILE_NAME));
+             var s = c.createStatement()) {
+            s.execute("UPDATE meta SET value = '7' WHERE name = 'format'");
+        }
+        assertThatThrownBy(() -> Ledger.open(state)).isInstanceOf(LedgerException.class)
+                .hasMessageContaining("has format 7").hasMessageContaining("newer segvault");
+    }
+}
