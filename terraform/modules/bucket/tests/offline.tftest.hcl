@@ -34,7 +34,7 @@ run "kms_bucket_without_replication" {
   }
 
   assert {
-    condition     = output.default_retention_days == 30 && one(one(aws_s3_bucket_object_lock_configuration.this.rule).default_retention).mode == "COMPLIANCE"
+    condition     = output.default_retention_days == 30 && aws_s3_bucket_object_lock_configuration.this.rule[0].default_retention[0].mode == "COMPLIANCE"
     error_message = "The default retention is not COMPLIANCE for 30 days."
   }
 
