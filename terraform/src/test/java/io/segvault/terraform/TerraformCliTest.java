@@ -83,7 +83,7 @@ class TerraformCliTest {
         boolean needsProvider = Files.readString(dir.resolve("versions.tf")).contains("required_providers");
         if (needsProvider && mirror.isEmpty()) {
             LOG.warn("NOT RUN: terraform validate and terraform test of {}: terraform init -backend=false needs the "
-                + "hashicorp/aws provider, there is no provider registry here and -Dsegvault.terraform.pluginDir "
+                + "hashicorp/aws provider, which this test never downloads, and -Dsegvault.terraform.pluginDir "
                 + "names no existing mirror directory", dir.getFileName());
             return;
         }
