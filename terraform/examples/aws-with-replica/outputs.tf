@@ -1,0 +1,54 @@
+output "bucket" {
+  description = "The agent's `bucket`."
+  value       = module.bucket.bucket_name
+}
+
+output "region" {
+  description = "The agent's `region`."
+  value       = module.bucket.region
+}
+
+output "prefix" {
+  description = "The agent's `prefix`."
+  value       = module.iam.prefix
+}
+
+output "agent_role_arn" {
+  description = "Role the agent runs as (null with identity_type = \"user\")."
+  value       = module.iam.agent_role_arn
+}
+
+output "restore_role_arn" {
+  description = "Read-only role for `segvault restore`, `points`, `verify` and `drill`."
+  value       = module.iam.restore_role_arn
+}
+
+output "gc_role_arn" {
+  description = "Role for `segvault gc` on the trusted operator host."
+  value       = module.iam.gc_role_arn
+}
+
+output "identities" {
+  description = "Name, ARN and policy of each identity."
+  value       = module.iam.identities
+}
+
+output "max_retention_days" {
+  description = "Longest lock the bucket policy accepts, in days."
+  value       = module.bucket.max_retention_days
+}
+
+output "agent_yaml" {
+  description = "The agent's config file: terraform output -raw agent_yaml > /etc/segvault/agent.yaml"
+  value       = module.agent_config.agent_yaml
+}
+
+output "replica_bucket" {
+  description = "The replica bucket; a restore can read it with the restore role's permissions granted there too (see README)."
+  value       = module.replica.bucket_name
+}
+
+output "replica_region" {
+  description = "Region of the replica bucket."
+  value       = module.replica.region
+}

@@ -1,0 +1,104 @@
+# Offline `terraform test` with a mocked AWS provider: variable validations and
+# preconditions of the bucket module. Policy contents are checked by the HCL tests.
+
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { name = "eu-central-1" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { id = "segvault-example-1", arn = "arn:aws:s3:::segvault-example-1" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-central-1:123456789012:key/0b5e1d2c-1111-2222-3333-444455556666" }
+  }
+}
+
+variables {
+  bucket_name            = "segvault-example-1"
+  default_retention_days = 30
+  max_retention_days     = 55
+}
+
+run "kms_bucket_without_replication" {
+  command = apply
+
+  assert {
+    condition     = length(aws_kms_key.this) == 1 && length(aws_s3_bucket_replication_configuration.this) == 0
+    error_message = "Expected a dedicated KMS key and no replication."
+  }
+
+  assert {
+    condition     = output.default_retention_days == 30 && aws_s3_bucket_object_lock_configuration.this.rule[0].default_retention[0].mode == "COMPLIANCE"
+    error_message = "The default retention is not COMPLIANCE for 30 days."
+  }
+
+  assert {
+    condition     = local.noncurrent_days == 55
+    error_message = "Noncurrent versions should expire after the retention cap by default."
+  }
+}
+
+run "sse_s3_bucket" {
+  command = plan
+
+  variables {
+    sse_algorithm = "AES256"
+  }
+
+  assert {
+    condition     = length(aws_kms_key.this) == 0 && output.kms_key_arn == null
+    error_message = "SSE-S3 must not create a KMS key."
+  }
+}
+
+run "replication" {
+  command = plan
+
+  variables {
+    replication = {
+      destination_bucket_arn  = "arn:aws:s3:::segvault-example-1-replica"
+      destination_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/0b5e1d2c-1111-2222-3333-777788889999"
+    }
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_replication_configuration.this) == 1 && length(aws_iam_role.replication) == 1
+    error_message = "Expected a replication rule and its role."
+  }
+}
+
+run "rejects_kms_replication_without_replica_key" {
+  command = plan
+
+  variables {
+    replication = { destination_bucket_arn = "arn:aws:s3:::segvault-example-1-replica" }
+  }
+
+  expect_failures = [aws_s3_bucket_replication_configuration.this]
+}
+
+run "rejects_a_cap_below_the_default_retention" {
+  command = plan
+
+  variables {
+    max_retention_days = 20
+  }
+
+  expect_failures = [aws_s3_bucket.this]
+}
+
+run "rejects_an_invalid_bucket_name" {
+  command = plan
+
+  variables {
+    bucket_name = "Segvault_Bucket"
+  }
+
+  expect_failures = [var.bucket_name]
+}

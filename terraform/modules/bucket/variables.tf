@@ -1,0 +1,110 @@
+variable "bucket_name" {
+  description = "Name of the S3 bucket. Object Lock can only be enabled when a bucket is created, so changing this creates a new bucket."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name)) && !can(regex("\\.\\.", var.bucket_name))
+    error_message = "The bucket_name must be 3-63 characters of lowercase letters, digits, dots and hyphens, start and end with a letter or digit, and contain no '..'."
+  }
+}
+
+variable "default_retention_days" {
+  description = "Days of the bucket's default COMPLIANCE retention. It applies only to object versions written without an explicit retain-until date (the agent always sends one), so it is a backstop: set it to the agent's retention.duration (D)."
+  type        = number
+
+  validation {
+    condition     = var.default_retention_days >= 1 && var.default_retention_days <= 3650 && floor(var.default_retention_days) == var.default_retention_days
+    error_message = "The default_retention_days must be a whole number of days between 1 and 3650."
+  }
+}
+
+variable "max_retention_days" {
+  description = "Cap on s3:object-lock-remaining-retention-days for PutObject and PutObjectRetention: the bucket policy denies any lock longer than this, so a stolen credential cannot lock data (and its cost) for decades. Must be at least D + G of the agent's retention settings plus a margin, and at least default_retention_days."
+  type        = number
+
+  validation {
+    condition     = var.max_retention_days >= 1 && var.max_retention_days <= 3650 && floor(var.max_retention_days) == var.max_retention_days
+    error_message = "The max_retention_days must be a whole number of days between 1 and 3650."
+  }
+}
+
+variable "sse_algorithm" {
+  description = "Default server-side encryption: \"aws:kms\" (SSE-KMS with a customer managed key) or \"AES256\" (SSE-S3)."
+  type        = string
+  default     = "aws:kms"
+
+  validation {
+    condition     = contains(["aws:kms", "AES256"], var.sse_algorithm)
+    error_message = "The sse_algorithm must be \"aws:kms\" or \"AES256\"."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "ARN of an existing customer managed KMS key for SSE-KMS. Null creates a dedicated key with yearly rotation. Ignored when sse_algorithm is \"AES256\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
+    error_message = "The kms_key_arn must be null or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); aliases are not accepted."
+  }
+}
+
+variable "kms_key_deletion_window_days" {
+  description = "Waiting period before a KMS key created by this module is deleted. Deleting the key makes every object in the bucket unreadable, so keep this long."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_key_deletion_window_days >= 7 && var.kms_key_deletion_window_days <= 30
+    error_message = "The kms_key_deletion_window_days must be between 7 and 30."
+  }
+}
+
+variable "abort_incomplete_multipart_days" {
+  description = "Days after which the lifecycle aborts multipart uploads that were never completed (their parts are billed but never locked). The agent also aborts its own stale uploads at start; this is the backstop."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.abort_incomplete_multipart_days >= 1 && var.abort_incomplete_multipart_days <= 365
+    error_message = "The abort_incomplete_multipart_days must be between 1 and 365."
+  }
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Days after a version becomes noncurrent (overwritten or hidden by a delete marker) before the lifecycle deletes it. Object Lock stops the lifecycle from deleting a version that is still locked, so this only removes versions whose lock has run out. Null uses max_retention_days."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days == null || try(var.noncurrent_version_expiration_days >= 1, false)
+    error_message = "The noncurrent_version_expiration_days must be null or at least 1."
+  }
+}
+
+variable "replication" {
+  description = "Null for no replication. Otherwise the replica: another bucket made with this module (so it is Object Lock + COMPLIANCE too), normally in another region. destination_kms_key_arn is required when this bucket uses SSE-KMS (the replica is encrypted with that key)."
+  type = object({
+    destination_bucket_arn  = string
+    destination_kms_key_arn = optional(string)
+    storage_class           = optional(string, "STANDARD")
+  })
+  default = null
+
+  validation {
+    condition     = var.replication == null || can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.replication.destination_bucket_arn))
+    error_message = "The replication.destination_bucket_arn must be an S3 bucket ARN (arn:aws:s3:::<bucket>)."
+  }
+
+  validation {
+    condition     = var.replication == null || contains(["STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR"], try(var.replication.storage_class, "STANDARD"))
+    error_message = "The replication.storage_class must be one of STANDARD, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource this module creates."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,141 @@
+package io.segvault.terraform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segvault.terraform.TerraformTree.Configuration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The security settings of terraform/modules/bucket, read from its HCL. */
+class BucketModuleTest {
+    private final Configuration bucket = TerraformTree.load("modules/bucket");
+
+    @Test
+    void objectLockIsEnabledWhenTheBucketIsCreatedAndNothingForcesADestroy() {
+        HclBlock created = bucket.resource("aws_s3_bucket", "this");
+        assertThat(created.literal("object_lock_enabled")).isEqualTo("true");
+        assertThat(created.literal("force_destroy")).isEqualTo("false");
+    }
+
+    @Test
+    void versioningIsEnabled() {
+        assertThat(bucket.resource("aws_s3_bucket_versioning", "this").block("versioning_configuration")
+            .literal("status")).isEqualTo("Enabled");
+    }
+
+    @Test
+    void defaultRetentionIsComplianceForTheConfiguredDays() {
+        HclBlock retention = bucket.resource("aws_s3_bucket_object_lock_configuration", "this")
+            .block("rule").block("default_retention");
+        assertThat(retention.literal("mode")).isEqualTo("COMPLIANCE");
+        assertThat(retention.text("days")).isEqualTo("var.default_retention_days");
+        assertThat(retention.attribute("years")).isEmpty();
+    }
+
+    @Test
+    void publicAccessIsBlockedInAllFourWaysAndAclsAreOff() {
+        HclBlock block = bucket.resource("aws_s3_bucket_public_access_block", "this");
+        for (String setting : List.of("block_public_acls", "block_public_policy", "ignore_public_acls",
+            "restrict_public_buckets")) {
+            assertThat(block.literal(setting)).as(setting).isEqualTo("true");
+        }
+        assertThat(bucket.resource("aws_s3_bucket_ownership_controls", "this").block("rule")
+            .literal("object_ownership")).isEqualTo("BucketOwnerEnforced");
+    }
+
+    @Test
+    void encryptionUsesTheChosenAlgorithmAndACreatedKeyRotates() {
+        HclBlock sse = bucket.resource("aws_s3_bucket_server_side_encryption_configuration", "this").block("rule");
+        assertThat(sse.block("apply_server_side_encryption_by_default").text("sse_algorithm"))
+            .isEqualTo("var.sse_algorithm");
+        assertThat(sse.block("apply_server_side_encryption_by_default").text("kms_master_key_id"))
+            .isEqualTo("local.kms_key_arn");
+        assertThat(bucket.resource("aws_kms_key", "this").literal("enable_key_rotation")).isEqualTo("true");
+        assertThat(bucket.all("variable").stream().filter(v -> v.is("variable", "sse_algorithm")).findFirst()
+            .orElseThrow().literal("default")).isEqualTo("aws:kms");
+    }
+
+    @Test
+    void theBucketPolicyIsTheDocumentWithTheDenyStatements() {
+        assertThat(bucket.resource("aws_s3_bucket_policy", "this").text("policy"))
+            .isEqualTo("data.aws_iam_policy_document.bucket.json");
+        assertThat(bucket.policy("bucket")).allSatisfy(statement -> {
+            assertThat(statement.denies()).as(statement.where()).isTrue();
+            assertThat(statement.forEveryone()).as(statement.where()).isTrue();
+            assertThat(statement.dynamic()).as(statement.where()).isFalse();
+        });
+    }
+
+    @Test
+    void requestsWithoutTlsAreDeniedForTheBucketAndEveryObject() {
+        assertThat(bucket.policy("bucket")).anySatisfy(statement -> {
+            assertThat(statement.actions()).containsExactly("s3:*");
+            assertThat(statement.resources()).containsExactlyInAnyOrder("local.bucket_arn", "local.bucket_objects");
+            assertThat(statement.hasCondition("Bool", "aws:SecureTransport", "false")).isTrue();
+        });
+        assertThat(bucket.local("bucket_arn")).isEqualTo("aws_s3_bucket.this.arn");
+        assertThat(bucket.local("bucket_objects")).isEqualTo("${aws_s3_bucket.this.arn}/*");
+    }
+
+    @Test
+    void writesThatAskForAnotherLockModeAreDenied() {
+        assertThat(bucket.policy("bucket")).anySatisfy(statement -> {
+            assertThat(statement.actions()).containsExactly("s3:PutObject");
+            assertThat(statement.resources()).containsExactly("local.bucket_objects");
+            // IfExists: UploadPart and CompleteMultipartUpload count as PutObject and never carry the header
+            assertThat(statement.conditions()).containsExactly(
+                new PolicyStatement.Condition("StringNotEqualsIfExists", "s3:object-lock-mode", List.of("COMPLIANCE")));
+        });
+        assertThat(bucket.policy("bucket")).anySatisfy(statement -> {
+            assertThat(statement.actions()).containsExactly("s3:PutObjectRetention");
+            assertThat(statement.conditions()).containsExactly(
+                new PolicyStatement.Condition("StringNotEquals", "s3:object-lock-mode", List.of("COMPLIANCE")));
+        });
+    }
+
+    @Test
+    void locksLongerThanTheCapAreDenied() {
+        assertThat(bucket.policy("bucket")).anySatisfy(statement -> {
+            assertThat(statement.actions()).containsExactlyInAnyOrder("s3:PutObject", "s3:PutObjectRetention");
+            assertThat(statement.conditions()).containsExactly(new PolicyStatement.Condition("NumericGreaterThan",
+                "s3:object-lock-remaining-retention-days", List.of("tostring(var.max_retention_days)")));
+        });
+    }
+
+    @Test
+    void lifecycleAbortsUploadsExpiresOnlyNoncurrentVersionsAndOrphanDeleteMarkers() {
+        List<HclBlock> rules = bucket.resource("aws_s3_bucket_lifecycle_configuration", "this").blocks("rule");
+        assertThat(rules).extracting(rule -> rule.literal("id")).containsExactly(
+            "abort-incomplete-multipart-uploads", "expire-noncurrent-versions", "remove-orphan-delete-markers");
+        assertThat(rules).allSatisfy(rule -> assertThat(rule.literal("status")).isEqualTo("Enabled"));
+        assertThat(rules.get(0).block("abort_incomplete_multipart_upload").text("days_after_initiation"))
+            .isEqualTo("var.abort_incomplete_multipart_days");
+        assertThat(rules.get(1).block("noncurrent_version_expiration").text("noncurrent_days"))
+            .isEqualTo("local.noncurrent_days");
+        assertThat(bucket.local("noncurrent_days"))
+            .isEqualTo("coalesce(var.noncurrent_version_expiration_days, var.max_retention_days)");
+        // expiring current versions would put a delete marker on every live object: only orphans may go
+        assertThat(rules.stream().flatMap(rule -> rule.blocks("expiration").stream()))
+            .singleElement().satisfies(expiration -> {
+                assertThat(expiration.attributes()).containsOnlyKeys("expired_object_delete_marker");
+                assertThat(expiration.literal("expired_object_delete_marker")).isEqualTo("true");
+            });
+    }
+
+    @Test
+    void replicationKeepsDeleteMarkersAtHomeAndItsRoleCannotDelete() {
+        HclBlock rule = bucket.resource("aws_s3_bucket_replication_configuration", "this").block("rule");
+        assertThat(rule.block("delete_marker_replication").literal("status")).isEqualTo("Disabled");
+        assertThat(bucket.policy("replication")).allSatisfy(statement -> {
+            assertThat(statement.allows()).isTrue();
+            assertThat(statement.actions()).noneMatch(a -> a.contains("Delete") || a.contains("Bypass")
+                || a.contains("*") || a.startsWith("s3:Put"));
+        });
+    }
+
+    @Test
+    void theCapMayNotBeBelowTheDefaultRetention() {
+        HclBlock precondition = bucket.resource("aws_s3_bucket", "this").block("lifecycle").block("precondition");
+        assertThat(precondition.text("condition")).isEqualTo("var.max_retention_days >= var.default_retention_days");
+    }
+}
