@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "segvault", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Immutable offsite copies of BorgBackup repositories in S3 with Object Lock.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, io.segvault.agent.audit.AuditCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
