@@ -33,6 +33,8 @@ final class AuthorizedKeysParser {
             "ecdsa-sha2-nistp521-cert-v01@openssh.com", "sk-ecdsa-sha2-nistp256-cert-v01@openssh.com",
             "sk-ssh-ed25519-cert-v01@openssh.com");
 
+    private static final String IGNORED = "sshd ignores this line: ";
+
     private AuthorizedKeysParser() {
     }
 
@@ -40,7 +42,10 @@ final class AuthorizedKeysParser {
     sealed interface ParsedLine permits AuthorizedKey, BadLine {
     }
 
-    /** A line sshd would skip; {@code invalidOptions} when only the options are wrong (then the key is known). */
+    /**
+     * A line sshd would skip, or whose key the audit cannot decode; {@code problem} is the whole explanation and
+     * {@code invalidOptions} is set when only the options are wrong (then the key is known).
+     */
     record BadLine(String source, String problem, boolean invalidOptions, String fingerprint, String comment)
             implements ParsedLine {
     }
@@ -95,14 +100,14 @@ final class AuthorizedKeysParser {
             line = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(raw).toString();
         } catch (CharacterCodingException e) {
-            return new BadLine(source, "not UTF-8 text (binary data?)", false, null, null);
+            return new BadLine(source, IGNORED + "not UTF-8 text (binary data?)", false, null, null);
         }
         line = line.strip();
         if (line.isEmpty() || line.startsWith("#")) {
             return null;
         }
         if (line.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
-            return new BadLine(source, "contains control characters (binary data?)", false, null, null);
+            return new BadLine(source, IGNORED + "contains control characters (binary data?)", false, null, null);
         }
         return parseEntry(source, line);
     }
@@ -116,15 +121,16 @@ final class AuthorizedKeysParser {
                 optionsText = line.substring(0, end);
                 keyPart = line.substring(end).strip();
             } catch (LoginOptions.InvalidOptionsException e) {
-                return new BadLine(source, e.getMessage(), false, null, null);
+                return new BadLine(source, IGNORED + e.getMessage(), false, null, null);
             }
             if (!isKeyType(firstWord(keyPart))) {
-                return new BadLine(source, keyPart.isEmpty() ? "no key after the options"
-                        : "not a key: '" + abbreviate(firstWord(keyPart)) + "' is no key type sshd knows", false, null, null);
+                return new BadLine(source, IGNORED + (keyPart.isEmpty() ? "no key after the options"
+                        : "not a key: '" + abbreviate(firstWord(keyPart)) + "' is no key type sshd knows"), false, null, null);
             }
         }
         if (KeyUtils.getPublicKeyEntryDecoder(firstWord(keyPart)) == null) {
-            return new BadLine(source, "key type " + firstWord(keyPart) + " is not supported by the audit", false, null, null);
+            return new BadLine(source, "the audit cannot decode key type " + firstWord(keyPart)
+                    + " (sshd may accept it): its fences are not checked", false, null, null);
         }
         AuthorizedKeyEntry entry;
         PublicKey key;
@@ -132,7 +138,7 @@ final class AuthorizedKeysParser {
             entry = AuthorizedKeyEntry.parseAuthorizedKeyEntry(keyPart);
             key = entry.resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            return new BadLine(source, "truncated or corrupt " + firstWord(keyPart) + " key (" + e.getMessage() + ")",
+            return new BadLine(source, IGNORED + "truncated or corrupt " + firstWord(keyPart) + " key (" + e.getMessage() + ")",
                     false, null, null);
         }
         String fingerprint = KeyUtils.getFingerPrint(key);
@@ -140,7 +146,7 @@ final class AuthorizedKeysParser {
             return new AuthorizedKey(source, entry.getKeyType(), key, fingerprint, entry.getComment(),
                     LoginOptions.parse(optionsText));
         } catch (LoginOptions.InvalidOptionsException e) {
-            return new BadLine(source, e.getMessage(), true, fingerprint, entry.getComment());
+            return new BadLine(source, IGNORED + e.getMessage(), true, fingerprint, entry.getComment());
         }
     }
 

@@ -100,7 +100,7 @@ public final class FenceAudit {
     private static Finding badLine(AuthorizedKeysParser.BadLine bad) {
         return bad.invalidOptions()
                 ? FindingCode.OPTIONS_INVALID.about(bad.source(), bad.fingerprint(), bad.comment(),
-                        "sshd ignores this line: " + bad.problem())
-                : FindingCode.LINE_UNPARSEABLE.at(bad.source(), "sshd ignores this line: " + bad.problem());
+                        bad.problem())
+                : FindingCode.LINE_UNPARSEABLE.at(bad.source(), bad.problem());
     }
 }

@@ -43,7 +43,7 @@ class AuditAuthorizedKeysParserTest {
     @Test
     void broken_lines_become_bad_lines_with_a_reason() throws Exception {
         assertThat(problem("ssh-ed25519 AAAA\u0007bell")).contains("control characters");
-        assertThat(problem("restrict,command=\"borg serve\"")).isEqualTo("no key after the options");
+        assertThat(problem("restrict,command=\"borg serve\"")).isEqualTo("sshd ignores this line: no key after the options");
         assertThat(problem("restrict ssh-foo AAAAB3NzaC1yc2E")).contains("'ssh-foo' is no key type sshd knows");
         assertThat(problem("hello world")).contains("'world' is no key type sshd knows");
         assertThat(problem("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ")).contains("truncated or corrupt ssh-rsa key");
@@ -59,6 +59,6 @@ class AuditAuthorizedKeysParserTest {
         AuthorizedKeysParser.BadLine bad = (AuthorizedKeysParser.BadLine) lines.get(0);
         assertThat(bad.invalidOptions()).isTrue();
         assertThat(bad.fingerprint()).isEqualTo(k.fingerprint());
-        assertThat(bad.problem()).isEqualTo("unknown option 'nope'");
+        assertThat(bad.problem()).isEqualTo("sshd ignores this line: unknown option 'nope'");
     }
 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * forced command from authorized_keys, and the real {@code borg serve}. The audit of that server's authorized_keys
  * passes, and fails once a plain {@code command="borg serve"} key is appended.
  */
-class AuditSshFenceIT {
+class SshFenceIT {
 
     @TempDir
     Path dir;
