@@ -40,6 +40,7 @@ class SshFenceIT {
     private BorgFixture pruneHost;
     private BorgFixture admin;
     private BorgSshServer server;
+    private String lastOut;
 
     @BeforeEach
     void backupServer() throws IOException {
@@ -155,8 +156,6 @@ class SshFenceIT {
         assertThat(admin.list(clientRepo)).containsExactly("a3");
         assertThat(admin.check(clientRepo).ok()).isTrue();
     }
-
-    private String lastOut;
 
     private int audit() {
         StringWriter out = new StringWriter();
