@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Properties;
+import io.segvault.agent.audit.AuditCommand;
 import io.segvault.agent.cli.ErrorHandler;
 import io.segvault.agent.commands.DrillCommand;
 import io.segvault.agent.commands.GcCommand;
@@ -25,9 +26,9 @@ import picocli.CommandLine.Command;
 @Command(name = "segvault", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Immutable offsite copies of BorgBackup repositories in S3 with Object Lock.",
         subcommands = {
-            RunCommand.class, SyncCommand.class, StatusCommand.class, PointsCommand.class, RestoreCommand.class, VerifyCommand.class,
-            DrillCommand.class, PreflightCommand.class, ReconcileCommand.class, GcCommand.class,
-            CommandLine.HelpCommand.class})
+            RunCommand.class, SyncCommand.class, StatusCommand.class, PointsCommand.class, RestoreCommand.class,
+            VerifyCommand.class, DrillCommand.class, PreflightCommand.class, ReconcileCommand.class, GcCommand.class,
+            AuditCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

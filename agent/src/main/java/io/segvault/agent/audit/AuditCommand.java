@@ -1,0 +1,73 @@
+package io.segvault.agent.audit;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code segvault audit}: runs {@link FenceAudit} and prints the report. Exit code 0 when no finding is above INFO,
+ * {@value #EXIT_FINDINGS} when one is, {@value #EXIT_USAGE} for a usage error or an input that cannot be read (one
+ * line on stderr naming the file and the problem).
+ */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = {"Checks the SSH fences of a Borg backup server: every authorized_keys key must be forced to"
+                + " 'borg serve --append-only --restrict-to-repository REPO' with 'restrict' (prune-host keys may omit"
+                + " --append-only and should carry from=), and every repository needs append_only = 1.",
+                "See docs/ssh-fences.md for each finding code."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:no finding above INFO", "3:findings above INFO", "2:usage error or unreadable input"})
+public final class AuditCommand implements Callable<Integer> {
+
+    public static final int EXIT_FINDINGS = 3;
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--authorized-keys", required = true, paramLabel = "FILE",
+            description = "An authorized_keys file to audit (repeatable).")
+    List<Path> authorizedKeys = new ArrayList<>();
+
+    @Option(names = "--repos", required = true, paramLabel = "DIR",
+            description = "The directory holding the Borg repositories (searched for repositories below it).")
+    Path reposDir;
+
+    @Option(names = "--prune-key", paramLabel = "FINGERPRINT",
+            description = "SHA256 fingerprint (ssh-keygen -l) of a prune-host key, allowed to run borg serve without"
+                    + " --append-only (repeatable).")
+    List<String> pruneKeys = new ArrayList<>();
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        FenceAudit audit;
+        try {
+            audit = new FenceAudit(pruneKeys);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--prune-key: " + e.getMessage());
+        }
+        AuditReport report;
+        try {
+            report = audit.audit(authorizedKeys, reposDir);
+        } catch (AuditInputException e) {
+            spec.commandLine().getErr().println("segvault audit: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return EXIT_USAGE;
+        }
+        if (json) {
+            AuditReportWriter.json(report, out);
+        } else {
+            AuditReportWriter.table(report, out);
+        }
+        out.flush();
+        return report.passed() ? 0 : EXIT_FINDINGS;
+    }
+}
