@@ -15,6 +15,7 @@ msg() { printf '[test.sh] %s\n' "$*" >&2; }
 need=()
 command -v borg >/dev/null || need+=(borgbackup)
 command -v curl >/dev/null || need+=(curl)
+command -v ssh >/dev/null || need+=(openssh-client)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { msg "missing ${need[*]}; install as root: apt-get install ${need[*]}"; exit 2; }

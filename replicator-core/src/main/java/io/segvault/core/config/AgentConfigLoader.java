@@ -136,6 +136,10 @@ public final class AgentConfigLoader {
         }
         AgentConfig.Audit audit = new AgentConfig.Audit(strings("audit.authorizedKeys").stream().map(Path::of).toList(),
                 path("audit.reposDir"), strings("audit.pruneKeys"), positive("audit.interval"));
+        if (audit.enabled() && audit.reposDir() == null) {
+            errors.add("'audit.reposDir' is required when 'audit.authorizedKeys' is set (the directory of the repositories "
+                    + "the keys may reach)");
+        }
         AgentConfig.Drill drill = new AgentConfig.Drill(duration("drill.interval"), path("drill.scratch"));
         return new AgentConfig(store, repos, globs, path("state"), retention, upload, follow, mass, metricsAddress(),
                 oneOf("log.format", "text", "json"), audit, drill);
