@@ -1,0 +1,188 @@
+package io.segvault.core.borg;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Read-only model of a Borg 1.x repository directory.
+ *
+ * <p>The committed transaction T is the highest N of a non-empty {@code index.N} (borg renames it into place as the
+ * last step of every commit). Only segments with number {@code <= T} are replicable; higher ones belong to a
+ * transaction in progress or an aborted one and borg reuses their numbers with other content. Nothing here takes a
+ * borg lock, opens a file for writing or creates anything inside the repository; every call reads the directory
+ * fresh, so one instance can be kept for the life of a follower.
+ */
+public final class BorgRepository {
+
+    private static final Pattern INDEX = Pattern.compile("index\\.(\\d{1,18})");
+    private static final Pattern DIGITS = Pattern.compile("\\d{1,18}");
+
+    private final Path path;
+
+    private BorgRepository(Path path) {
+        this.path = path;
+    }
+
+    /**
+     * Opens the repository in {@code dir} after checking it is a directory with a readable Borg 1.x {@code config}.
+     *
+     * @throws BorgRepositoryException naming the path when it does not exist, is not a directory, has no
+     *                                 {@code config}, is not a Borg repository, is a Borg 2 repository or cannot be
+     *                                 read
+     */
+    public static BorgRepository open(Path dir) {
+        Path path = dir.toAbsolutePath().normalize();
+        if (!Files.exists(path)) {
+            throw new BorgRepositoryException(path, path + ": repository directory does not exist");
+        }
+        if (!Files.isDirectory(path)) {
+            throw new BorgRepositoryException(path, path + ": not a directory, so not a Borg repository");
+        }
+        if (!Files.isRegularFile(path.resolve("config"))) {
+            throw new BorgRepositoryException(path, path + ": no config file, so not a Borg repository (or borg init"
+                    + " has not finished)");
+        }
+        BorgRepository repository = new BorgRepository(path);
+        repository.readConfig();
+        return repository;
+    }
+
+    /** Absolute, normalised repository directory. */
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Parses {@code config} now (borg replaces it on every {@code borg check}, {@code borg config} and passphrase
+     * change, so it is never cached).
+     *
+     * @throws BorgRepositoryException when it is missing, unreadable or not a Borg 1.x repository config
+     */
+    public RepoConfig readConfig() {
+        Path file = path.resolve("config");
+        return ConfigParser.parse(file, readConfigText(file));
+    }
+
+    static String readConfigText(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new BorgRepositoryException(file, file + ": not a Borg repository config (not UTF-8 text)", e);
+        } catch (NoSuchFileException e) {
+            throw new BorgRepositoryException(file, file + ": config file vanished: not a Borg repository any more?", e);
+        } catch (IOException e) {
+            throw new BorgRepositoryException(file, file + ": cannot read config: " + e, e);
+        }
+    }
+
+    /** Highest N of a non-empty {@code index.N} in the repository root; empty when there is none. */
+    public OptionalLong committedTransaction() {
+        long best = -1;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(path, "index.*")) {
+            for (Path entry : entries) {
+                Matcher m = INDEX.matcher(entry.getFileName().toString());
+                if (m.matches()) {
+                    long n = Long.parseLong(m.group(1));
+                    if (n > best && nonEmpty(entry)) {
+                        best = n;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new BorgRepositoryException(path, "cannot list repository " + path + ": " + e, e);
+        }
+        return best < 0 ? OptionalLong.empty() : OptionalLong.of(best);
+    }
+
+    /**
+     * Every segment file present now: {@code data/<d>/<n>} with {@code d} and {@code n} all digits and a size above
+     * zero (borg treats a 0-byte segment as absent), ascending by number. Includes segments above the committed
+     * transaction; use {@link #snapshot(Path)} for the replicable set.
+     */
+    public List<SegmentFile> segments() {
+        Path data = path.resolve("data");
+        List<SegmentFile> result = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(data)) {
+            for (Path dir : dirs) {
+                if (DIGITS.matcher(dir.getFileName().toString()).matches() && Files.isDirectory(dir)) {
+                    addSegments(dir, result);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new BorgRepositoryException(data, "cannot list " + data + ": " + e, e);
+        }
+        result.sort(Comparator.comparingLong(SegmentFile::number));
+        return result;
+    }
+
+    private static void addSegments(Path dir, List<SegmentFile> result) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (!DIGITS.matcher(name).matches()) {
+                    continue;
+                }
+                BasicFileAttributes attrs = attributes(file);
+                if (attrs != null && attrs.isRegularFile() && attrs.size() > 0) {
+                    result.add(new SegmentFile(Long.parseLong(name), file, attrs.size(), Fingerprint.of(attrs)));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // directory removed while listing: no segments in it
+        } catch (IOException e) {
+            throw new BorgRepositoryException(dir, "cannot list " + dir + ": " + e, e);
+        }
+    }
+
+    /** Attributes of {@code file}, or null when it vanished meanwhile. */
+    static BasicFileAttributes attributes(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new BorgRepositoryException(file, "cannot read attributes of " + file + ": " + e, e);
+        }
+    }
+
+    private static boolean nonEmpty(Path file) {
+        BasicFileAttributes attrs = attributes(file);
+        return attrs != null && attrs.isRegularFile() && attrs.size() > 0;
+    }
+
+    /**
+     * Takes a consistent snapshot of the committed transaction: lists the segments {@code <= T}, copies
+     * {@code config}, {@code index.T}, {@code hints.T}, {@code integrity.T} and {@code nonce} (those present) into
+     * {@code scratchDir} under their own names, then checks that T is still current, that the copied control files
+     * were not replaced and that every listed segment is still there unchanged. If not (a newer commit, a
+     * compaction, a repair), it starts over with the new T; after a bounded number of attempts it throws. Segments
+     * above T are never listed.
+     *
+     * @param scratchDir directory outside the repository for the copies (created when missing; files of the same
+     *                   names are replaced)
+     * @throws BorgRepositoryException when no consistent snapshot could be taken, the repository cannot be read, or
+     *                                 {@code scratchDir} lies inside the repository
+     */
+    public Snapshot snapshot(Path scratchDir) {
+        return new SnapshotTaker(this, SnapshotTaker.Hooks.NONE).take(scratchDir);
+    }
+
+    @Override
+    public String toString() {
+        return "BorgRepository[" + path + "]";
+    }
+}

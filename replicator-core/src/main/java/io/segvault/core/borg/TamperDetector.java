@@ -1,0 +1,141 @@
+package io.segvault.core.borg;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+
+/**
+ * Compares each snapshot of a repository with what the {@link SegmentCatalog} remembers and reports what borg's
+ * normal operation does not explain (see {@link TamperEvent.Kind}):
+ *
+ * <ul>
+ *   <li>{@code CONTENT_CHANGED}: a known segment has another SHA-256 under the same number. Only
+ *       {@code borg check --repair} does that legitimately (it rewrites a corrupt segment).</li>
+ *   <li>{@code SEGMENT_VANISHED}: a known segment is gone although the committed transaction did not advance, or
+ *       the newer transaction's {@code index.T} still points into it (so no compaction removed it).</li>
+ *   <li>{@code MASS_DISAPPEARANCE}: more than {@code massFraction} of the known segments vanished at once and they
+ *       held more than {@code massFraction} of the known bytes, net of bytes written into new segments; reported
+ *       even when a committed transaction (a compaction) explains it, and instead of the per-segment events.</li>
+ * </ul>
+ *
+ * <p>Segments are hashed only when their {@link Fingerprint} is new or changed, so a steady repository costs one
+ * directory listing per inspection. The catalog is updated to the snapshot after every inspection, so each change
+ * is reported once. Nothing in the repository is touched. Thread-safe as long as one repository is not inspected by
+ * two threads at once.
+ */
+public final class TamperDetector {
+
+    private final SegmentCatalog catalog;
+    private final Clock clock;
+    private final double massFraction;
+
+    /**
+     * @param massFraction share of known segments (and bytes) whose simultaneous disappearance is a
+     *                     {@code MASS_DISAPPEARANCE}, e.g. 0.5; must be in (0, 1]
+     */
+    public TamperDetector(SegmentCatalog catalog, Clock clock, double massFraction) {
+        if (!(massFraction > 0 && massFraction <= 1)) {
+            throw new IllegalArgumentException("massFraction must be in (0, 1], is " + massFraction);
+        }
+        this.catalog = catalog;
+        this.clock = clock;
+        this.massFraction = massFraction;
+    }
+
+    /**
+     * Inspects {@code snapshot} of {@code repo}, hashing only segments whose fingerprint is new or changed, and
+     * remembers the result in the catalog.
+     *
+     * @throws BorgRepositoryException when a segment to hash vanished or changed after the snapshot was taken
+     *                                 (take a new snapshot and inspect again) or cannot be read
+     */
+    public Inspection inspect(String repo, Snapshot snapshot) {
+        return inspect(repo, snapshot, false);
+    }
+
+    /**
+     * As {@link #inspect(String, Snapshot)}; with {@code rehashAll} every segment is hashed again even when its
+     * fingerprint is unchanged (a periodic full verification that also catches bytes changed by someone who reset
+     * the modification time).
+     */
+    public Inspection inspect(String repo, Snapshot snapshot, boolean rehashAll) {
+        Map<Long, KnownSegment> known = catalog.known(repo);
+        OptionalLong knownTransaction = catalog.knownTransaction(repo);
+        Instant at = clock.instant();
+        List<TamperEvent> events = new ArrayList<>();
+        Map<Long, KnownSegment> current = new TreeMap<>();
+        boolean changed = knownTransaction.isEmpty() || knownTransaction.getAsLong() != snapshot.transaction()
+                || known.size() != snapshot.segments().size();
+        for (SegmentFile segment : snapshot.segments()) {
+            KnownSegment prior = known.get(segment.number());
+            boolean trusted = !rehashAll && prior != null && prior.fingerprint().equals(segment.fingerprint());
+            KnownSegment now = trusted ? prior : hash(segment);
+            if (prior != null && !prior.sha256().equals(now.sha256())) {
+                events.add(new TamperEvent(repo, TamperEvent.Kind.CONTENT_CHANGED, segment.number(),
+                        contentChanged(prior, now, knownTransaction.getAsLong(), snapshot.transaction()), at));
+            }
+            changed |= !now.equals(prior);
+            current.put(segment.number(), now);
+        }
+        if (knownTransaction.isPresent()) {
+            List<KnownSegment> vanished = known.values().stream().filter(k -> !current.containsKey(k.number()))
+                    .sorted(Comparator.comparingLong(KnownSegment::number)).toList();
+            if (!vanished.isEmpty()) {
+                events.addAll(new VanishedSegments(repo, known, knownTransaction.getAsLong(), snapshot, massFraction, at)
+                        .events(vanished));
+            }
+        }
+        if (changed) {
+            catalog.remember(repo, snapshot.transaction(), current.values());
+        }
+        return new Inspection(current, events);
+    }
+
+    private static KnownSegment hash(SegmentFile segment) {
+        HashedFile hashed;
+        Fingerprint after;
+        try {
+            hashed = SegmentReader.hash(segment.path());
+            after = Fingerprint.read(segment.path());
+        } catch (BorgRepositoryException e) {
+            throw e.getCause() instanceof NoSuchFileException ? vanishedSinceSnapshot(segment, e) : e;
+        } catch (NoSuchFileException e) {
+            throw vanishedSinceSnapshot(segment, e);
+        } catch (IOException e) {
+            throw new BorgRepositoryException(segment.path(), "cannot read attributes of " + segment.path() + ": " + e, e);
+        }
+        if (hashed.size() != segment.size() || !after.equals(segment.fingerprint())) {
+            throw new BorgRepositoryException(segment.path(), "segment " + segment.number() + " (" + segment.path()
+                    + ") changed after the snapshot was taken; take a new snapshot");
+        }
+        return new KnownSegment(segment.number(), hashed.size(), hashed.sha256(), segment.fingerprint());
+    }
+
+    private static BorgRepositoryException vanishedSinceSnapshot(SegmentFile segment, Exception cause) {
+        return new BorgRepositoryException(segment.path(), "segment " + segment.number() + " (" + segment.path()
+                + ") vanished after the snapshot was taken (borg compact?); take a new snapshot", cause);
+    }
+
+    private static String contentChanged(KnownSegment prior, KnownSegment now, long knownTransaction, long transaction) {
+        StringBuilder detail = new StringBuilder();
+        detail.append("segment ").append(now.number()).append(" has new content under the same number: size ")
+                .append(prior.size()).append(" -> ").append(now.size()).append(" bytes, sha256 ")
+                .append(prior.sha256(), 0, 16).append("... -> ").append(now.sha256(), 0, 16)
+                .append("...; committed transaction ").append(knownTransaction).append(" -> ").append(transaction)
+                .append(". borg's own 'borg check --repair' also does this when it salvages a corrupt segment");
+        if (transaction < knownTransaction) {
+            detail.append("; the committed transaction went backwards, so the repository was probably restored from"
+                    + " an older copy and borg reused segment numbers");
+        } else {
+            detail.append("; otherwise the file was modified outside borg (tampering or disk corruption)");
+        }
+        return detail.append(". The old content stays in the offsite copy.").toString();
+    }
+}

@@ -1,0 +1,342 @@
+package io.segvault.core.follow;
+
+import io.segvault.core.borg.BorgRepository;
+import io.segvault.core.borg.BorgRepositoryException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows many Borg repositories and says when one may have a new committed transaction.
+ *
+ * <p>Repositories are the directories in {@link FollowerConfig#repos()} plus those matching
+ * {@link FollowerConfig#globs()} that {@link BorgRepository#open} accepts; directories created later are picked up
+ * (through events on the glob's parent directories, and by every rescan). The listener is told:
+ * <ul>
+ *   <li>{@link Trigger#DISCOVERED} once for every repository found at {@link #start()} or later;</li>
+ *   <li>{@link Trigger#EVENT} shortly after borg renames an {@code index.N} into the repository root (the last step
+ *       of every commit), or after the event queue overflowed; a burst of commits within the debounce time becomes
+ *       one call, at most {@code debounce} after the first;</li>
+ *   <li>{@link Trigger#RESCAN} for every repository every {@code rescanInterval}, so a lost event, an overflow or a
+ *       file system without events never hides a commit for longer than that.</li>
+ * </ul>
+ * Calls are made one at a time on one notifier thread, so a listener should hand long work to its own threads; an
+ * exception from the listener is logged and does not stop the follower. Nothing is written anywhere. All threads
+ * are daemon threads named {@code segvault-follow-*}; {@link #close()} stops them.
+ */
+public final class RepositoryFollower implements AutoCloseable {
+
+    /** Receives change notifications. */
+    public interface Listener {
+        /** {@code repo} (absolute, normalised directory) may have a new committed transaction. */
+        void changed(Path repo, Trigger trigger);
+    }
+
+    /** Why the listener is called. */
+    public enum Trigger { EVENT, RESCAN, DISCOVERED }
+
+    private static final Logger LOG = LoggerFactory.getLogger(RepositoryFollower.class);
+    private static final Pattern INDEX = Pattern.compile("index\\.\\d+");
+    private static final long STOP_WAIT_SECONDS = 5;
+
+    private final FollowerConfig config;
+    private final Listener listener;
+    private final Clock clock;
+    private final List<RepoGlob> globs;
+    /** A followed repository and its watch key (null when followed without events). */
+    private record Followed(WatchKey key) {
+    }
+
+    private final Map<Path, Followed> repos = new ConcurrentHashMap<>();
+    private final Set<Path> candidates = ConcurrentHashMap.newKeySet();
+    private final Map<WatchKey, Path> watched = new ConcurrentHashMap<>();
+    private final Set<Path> pending = ConcurrentHashMap.newKeySet();
+    private final Map<Path, String> reported = new ConcurrentHashMap<>();
+    private final Object discoveryLock = new Object();
+    private WatchService watchService;
+    private ScheduledExecutorService timer;
+    private ExecutorService notifier;
+    private Thread watcher;
+    private volatile boolean closed;
+    private volatile Instant lastRescan;
+
+    public RepositoryFollower(FollowerConfig config, Listener listener, Clock clock) {
+        this.config = config;
+        this.listener = listener;
+        this.clock = clock;
+        this.globs = config.globs().stream().map(RepoGlob::new).toList();
+    }
+
+    /**
+     * Finds the repositories (each gets a {@code DISCOVERED} call), starts watching and schedules the rescans.
+     *
+     * @throws IllegalStateException when called twice or after {@link #close()}
+     * @throws UncheckedIOException when the file system's watch service cannot be created
+     */
+    public synchronized void start() {
+        if (timer != null || closed) {
+            throw new IllegalStateException("follower already started or closed");
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(daemon("segvault-follow-timer"));
+        notifier = Executors.newSingleThreadExecutor(daemon("segvault-follow-notify"));
+        if (config.useEvents()) {
+            try {
+                watchService = FileSystems.getDefault().newWatchService();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a file system watch service", e);
+            }
+            watcher = daemon("segvault-follow-watch").newThread(this::watchLoop);
+            watcher.start();
+        }
+        discover();
+        long period = config.rescanInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::rescan, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** The repositories known now (absolute, normalised directories). */
+    public Set<Path> repositories() {
+        return Set.copyOf(repos.keySet());
+    }
+
+    /** When the last full rescan finished, by the injected clock; empty before the first. */
+    public Optional<Instant> lastRescan() {
+        return Optional.ofNullable(lastRescan);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (watchService != null) {
+            try {
+                watchService.close();
+            } catch (IOException e) {
+                LOG.debug("closing the watch service failed", e);
+            }
+        }
+        for (ExecutorService executor : new ExecutorService[] {timer, notifier}) {
+            if (executor != null) {
+                executor.shutdownNow();
+                awaitQuietly(executor);
+            }
+        }
+        if (watcher != null) {
+            watcher.interrupt();
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService executor) {
+        try {
+            executor.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void rescan() {
+        try {
+            Set<Path> before = repositories();
+            discover();
+            for (Path repo : before) {
+                if (repos.containsKey(repo)) {
+                    notify(repo, Trigger.RESCAN);
+                }
+            }
+            lastRescan = clock.instant();
+        } catch (RuntimeException e) {
+            LOG.warn("rescan of the followed repositories failed; trying again in {}", config.rescanInterval(), e);
+        }
+    }
+
+    /** Adds new repositories, drops vanished ones and (with events) watches where new ones may appear. */
+    private void discover() {
+        synchronized (discoveryLock) {
+            Set<Path> found = new LinkedHashSet<>();
+            config.repos().forEach(p -> found.add(p.toAbsolutePath().normalize()));
+            globs.forEach(g -> found.addAll(g.expand()));
+            for (Path dir : found) {
+                if (!repos.containsKey(dir)) {
+                    consider(dir);
+                }
+            }
+            for (Path repo : repositories()) {
+                if (!found.contains(repo) || !Files.isRegularFile(repo.resolve("config"))) {
+                    forget(repo);
+                }
+            }
+            candidates.removeIf(c -> !Files.isDirectory(c));
+            if (watchService != null) {
+                globs.forEach(g -> g.parents().forEach(this::watch));
+            }
+        }
+    }
+
+    /** Adds {@code dir} when it is a Borg repository now; otherwise watches it for one to appear. */
+    private void consider(Path dir) {
+        synchronized (discoveryLock) {
+            if (closed || repos.containsKey(dir)) {
+                return;
+            }
+            try {
+                BorgRepository.open(dir);
+            } catch (BorgRepositoryException e) {
+                if (!e.getMessage().equals(reported.put(dir, e.getMessage()))) {
+                    LOG.warn("not following {}: {}", dir, e.getMessage());
+                }
+                if (Files.isDirectory(dir) && candidates.add(dir)) {
+                    watch(dir);
+                }
+                return;
+            }
+            reported.remove(dir);
+            candidates.remove(dir);
+            repos.put(dir, new Followed(watch(dir)));
+            LOG.info("following Borg repository {}", dir);
+            notify(dir, Trigger.DISCOVERED);
+        }
+    }
+
+    private void forget(Path repo) {
+        Followed followed = repos.remove(repo);
+        if (followed != null && followed.key() != null) {
+            watched.remove(followed.key());
+            followed.key().cancel();
+        }
+        LOG.warn("stopped following {}: it is no longer a Borg repository (removed or moved?)", repo);
+    }
+
+    /** Registers {@code dir} for creation events (which include renames into it); null without events. */
+    private WatchKey watch(Path dir) {
+        if (watchService == null) {
+            return null;
+        }
+        try {
+            WatchKey key = dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE);
+            watched.put(key, dir);
+            return key;
+        } catch (ClosedWatchServiceException e) {
+            return null;
+        } catch (IOException e) {
+            LOG.warn("cannot watch {} for changes; relying on the rescan every {}: {}", dir, config.rescanInterval(),
+                    e.toString());
+            return null;
+        }
+    }
+
+    private void watchLoop() {
+        while (!closed) {
+            WatchKey key;
+            try {
+                key = watchService.take();
+            } catch (ClosedWatchServiceException | InterruptedException e) {
+                return;
+            }
+            Path dir = watched.get(key);
+            for (WatchEvent<?> event : key.pollEvents()) {
+                try {
+                    handle(dir, event);
+                } catch (RuntimeException e) {
+                    LOG.warn("handling file system event {} in {} failed", event.kind(), dir, e);
+                }
+            }
+            if (!key.reset()) {
+                watched.remove(key);
+            }
+        }
+    }
+
+    private void handle(Path dir, WatchEvent<?> event) {
+        if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+            LOG.info("file system event queue overflowed; checking every repository");
+            repositories().forEach(this::schedule);
+            if (!closed) {
+                timer.execute(this::discover);
+            }
+            return;
+        }
+        if (dir == null) {
+            return;
+        }
+        String name = event.context().toString();
+        if (repos.containsKey(dir)) {
+            if (INDEX.matcher(name).matches()) {
+                schedule(dir);
+            }
+        } else if (candidates.contains(dir)) {
+            if ("config".equals(name) || INDEX.matcher(name).matches()) {
+                consider(dir);
+            }
+        } else {
+            Path child = dir.resolve(name);
+            if (globs.stream().anyMatch(g -> g.matches(child)) && Files.isDirectory(child)) {
+                consider(child);
+            }
+        }
+    }
+
+    /** Notifies {@code repo} with EVENT after the debounce time, unless a notification is already pending. */
+    private void schedule(Path repo) {
+        if (closed || !pending.add(repo)) {
+            return;
+        }
+        try {
+            timer.schedule(() -> {
+                pending.remove(repo);
+                notify(repo, Trigger.EVENT);
+            }, config.debounce().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            pending.remove(repo);
+        }
+    }
+
+    private void notify(Path repo, Trigger trigger) {
+        if (closed) {
+            return;
+        }
+        try {
+            notifier.execute(() -> {
+                try {
+                    listener.changed(repo, trigger);
+                } catch (RuntimeException e) {
+                    LOG.warn("listener failed for {} ({}); the follower goes on", repo, trigger, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("not notifying {} ({}): follower is closing", repo, trigger);
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
