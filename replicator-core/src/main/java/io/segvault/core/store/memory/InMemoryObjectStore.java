@@ -11,7 +11,7 @@ import io.segvault.core.store.ObjectStore;
 import io.segvault.core.store.ObjectVersion;
 import io.segvault.core.store.PutRequest;
 import io.segvault.core.store.StoreAccessDeniedException;
-import io.segvault.core.store.StoreUnavailableException;
+import io.segvault.core.store.ObjectStoreException;
 import io.segvault.core.store.StoredObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -20,7 +20,6 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -48,7 +47,8 @@ public final class InMemoryObjectStore implements ObjectStore, ObjectDeleter {
     private final AtomicLong nextVersion = new AtomicLong(1);
     private final AtomicLong puts = new AtomicLong();
     private final AtomicLong retentionCalls = new AtomicLong();
-    private volatile RuntimeException failNext;
+    private RuntimeException failNext;
+    private int failuresLeft;
 
     public InMemoryObjectStore(String bucket, Clock clock) {
         this(bucket, clock, true);
@@ -78,14 +78,19 @@ public final class InMemoryObjectStore implements ObjectStore, ObjectDeleter {
 
     /** Makes the next store call fail with {@code failure} (once). */
     public void failNextCall(RuntimeException failure) {
-        this.failNext = failure;
+        failNextCalls(1, failure);
     }
 
-    private void maybeFail() {
-        RuntimeException f = failNext;
-        if (f != null) {
-            failNext = null;
-            throw f;
+    /** Makes the next {@code times} store calls fail with {@code failure}. */
+    public synchronized void failNextCalls(int times, RuntimeException failure) {
+        this.failNext = failure;
+        this.failuresLeft = times;
+    }
+
+    private synchronized void maybeFail() {
+        if (failuresLeft > 0) {
+            failuresLeft--;
+            throw failNext;
         }
     }
 
@@ -101,7 +106,11 @@ public final class InMemoryObjectStore implements ObjectStore, ObjectDeleter {
         Optional<Version> current = current(request.key());
         if (current.isPresent()) {
             if (request.sha256().equals(current.get().sha256())) {
-                return info(request.key(), current.get());
+                Version existing = current.get();
+                if (!request.retention().satisfiedBy(existing.mode(), existing.until())) {
+                    return extend(request.key(), existing.id(), request.retention().retainUntil());
+                }
+                return info(request.key(), existing);
             }
             throw new ObjectConflictException(request.key(), "key " + request.key() + " already holds different bytes (sha256 "
                     + current.get().sha256() + ", asked to write " + request.sha256() + "); nothing was overwritten", null);
@@ -170,6 +179,10 @@ public final class InMemoryObjectStore implements ObjectStore, ObjectDeleter {
     @Override
     public synchronized StoredObject extendRetention(String key, String versionId, Instant retainUntil) {
         maybeFail();
+        return extend(key, versionId, retainUntil);
+    }
+
+    private StoredObject extend(String key, String versionId, Instant retainUntil) {
         List<Version> versions = keys.get(key);
         Version v = version(key, versionId);
         Instant until = retainUntil.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -183,20 +196,23 @@ public final class InMemoryObjectStore implements ObjectStore, ObjectDeleter {
     }
 
     @Override
-    public BucketStatus preflight() {
+    public synchronized BucketStatus preflight() {
         maybeFail();
         return new BucketStatus(bucket, objectLock, objectLock, LockMode.NONE, null);
     }
 
     @Override
-    public int abortStaleUploads(String prefix, Instant initiatedBefore) {
-        return 0;
+    public synchronized int abortStaleUploads(String prefix, Instant initiatedBefore) {
+        maybeFail();
+        return 0; // uploads here are atomic: nothing is ever left open
     }
 
     @Override
     public synchronized void deleteVersion(String key, String versionId) {
         maybeFail();
-        Version v = version(key, versionId);
+        Version v = keys.getOrDefault(key, List.of()).stream().filter(x -> x.id().equals(versionId)).findFirst()
+                .orElseThrow(() -> new ObjectNotFoundException(key, "no version " + versionId + " of " + key
+                        + " in bucket " + bucket, null));
         if (v.mode() != LockMode.NONE && v.until() != null && clock.instant().isBefore(v.until())) {
             throw new StoreAccessDeniedException(key, "version " + versionId + " of " + key + " is locked ("
                     + v.mode() + ") until " + v.until(), null);
@@ -245,7 +261,8 @@ public final class InMemoryObjectStore implements ObjectStore, ObjectDeleter {
         try (ObjectSource.Reader r = source.open()) {
             r.readFully(buf, 0);
         } catch (IOException e) {
-            throw new StoreUnavailableException(key, "cannot read " + source.describe() + ": " + e.getMessage(), e);
+            throw new ObjectStoreException(key, "cannot read " + source.describe() + " to upload " + key + ": "
+                    + e.getMessage(), e);
         }
         return buf.array();
     }

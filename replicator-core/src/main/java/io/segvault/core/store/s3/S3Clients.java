@@ -1,0 +1,56 @@
+package io.segvault.core.store.s3;
+
+import io.segvault.core.store.s3.S3StoreConfig.ChecksumStrategy;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/** Builds the one SDK client a store uses, from its plain-Java config. */
+final class S3Clients {
+
+    private S3Clients() {
+    }
+
+    @SuppressWarnings("deprecation") // ApacheHttpClient (HttpClient 4) is the module's chosen HTTP client
+    static S3Client build(S3StoreConfig config, S3RequestMetrics metrics, List<ExecutionInterceptor> interceptors) {
+        boolean flexible = config.effectiveChecksums() == ChecksumStrategy.FLEXIBLE;
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(config.region()))
+                .forcePathStyle(config.pathStyle())
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .connectionTimeout(config.connectTimeout())
+                        .socketTimeout(config.socketTimeout())
+                        .maxConnections(config.maxConnections())
+                        .tcpKeepAlive(true))
+                // flexible: the SDK adds CRC32C itself; Content-MD5: only what an operation requires (Ceph
+                // refuses the SDK's default trailing checksums with XAmzContentSHA256Mismatch)
+                .requestChecksumCalculation(flexible ? RequestChecksumCalculation.WHEN_SUPPORTED
+                        : RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(flexible ? ResponseChecksumValidation.WHEN_SUPPORTED
+                        : ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(o -> o
+                        .retryStrategy(b -> {
+                            b.maxAttempts(config.maxRetries() + 1);
+                            if (b instanceof StandardRetryStrategy.Builder standard) {
+                                // the Resilience4j breaker around whole operations replaces the SDK's retry quota
+                                standard.circuitBreakerEnabled(false);
+                            }
+                        })
+                        .apiCallTimeout(config.apiCallTimeout())
+                        .apiCallAttemptTimeout(config.apiCallAttemptTimeout())
+                        .addMetricPublisher(metrics)
+                        .executionInterceptors(List.copyOf(interceptors)));
+        if (config.endpoint() != null) {
+            builder.endpointOverride(config.endpoint());
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,54 @@
+package io.segvault.core.store.s3;
+
+import io.segvault.core.store.LockMode;
+import io.segvault.core.store.ObjectSource;
+import io.segvault.core.store.PutRequest;
+import io.segvault.core.store.Retention;
+import io.segvault.test.LockedBucket;
+import io.segvault.test.TestData;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import software.amazon.awssdk.services.s3.model.GetObjectRetentionResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
+
+/** Shared set-up of the S3 integration tests. */
+final class S3ItSupport {
+
+    private S3ItSupport() {
+    }
+
+    /** Config for the test server's bucket; conditional writes off so no probe object appears in listings. */
+    static S3StoreConfig.Builder config(LockedBucket bucket) {
+        return S3StoreConfig.builder(bucket.name())
+                .endpoint(bucket.server().endpoint())
+                .region(bucket.server().region().id())
+                .conditionalWrites(S3StoreConfig.ConditionalWrites.OFF);
+    }
+
+    static Retention oneDay() {
+        return Retention.compliance(Instant.now().plus(1, ChronoUnit.DAYS));
+    }
+
+    /** A file of {@code size} pseudo-random bytes as a put request. */
+    static PutRequest fileRequest(String key, Path file, long seed, long size, Retention retention) {
+        String sha = TestData.writeFile(file, seed, size);
+        return new PutRequest(key, ObjectSource.ofFile(file, size), sha, retention);
+    }
+
+    /** The lock as a plain SDK client reads it with GetObjectRetention. */
+    static Retention retentionOf(LockedBucket bucket, String key, String versionId) {
+        GetObjectRetentionResponse r = bucket.s3().getObjectRetention(b -> b.bucket(bucket.name()).key(key)
+                .versionId(versionId));
+        LockMode mode = r.retention().mode() == ObjectLockRetentionMode.COMPLIANCE ? LockMode.COMPLIANCE
+                : LockMode.GOVERNANCE;
+        return new Retention(mode, r.retention().retainUntilDate());
+    }
+
+    /** Multipart uploads still open in the bucket. */
+    static List<MultipartUpload> openUploads(LockedBucket bucket) {
+        return bucket.s3().listMultipartUploads(b -> b.bucket(bucket.name())).uploads();
+    }
+}
