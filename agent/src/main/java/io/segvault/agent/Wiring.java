@@ -51,7 +51,7 @@ public final class Wiring implements AutoCloseable {
         this.meters = new Meters(registry);
         this.layout = new BucketLayout(prefix);
         this.raw = S3ObjectStore.create(s3, clock);
-        this.store = new ResilientObjectStore(raw, ResilienceConfig.defaults(), registry);
+        this.store = new ResilientObjectStore(raw, ResilienceConfig.DEFAULTS, registry);
     }
 
     /** The full agent, from a validated config file. */
@@ -68,23 +68,26 @@ public final class Wiring implements AutoCloseable {
     /** Read-side commands: a config file, flags, or both (flags win). */
     public static Wiring forStore(StoreOptions o, Clock clock) {
         AgentConfig cfg = o.config == null ? null : AgentConfigLoader.load(o.config);
-        AgentConfig.Store st = cfg == null ? null : cfg.store();
-        String bucket = o.bucket != null ? o.bucket : st == null ? null : st.bucket();
+        AgentConfig.Store st = cfg == null ? new AgentConfig.Store(null, null, "us-east-1", false, "", "auto") : cfg.store();
+        String bucket = pick(o.bucket, st.bucket());
         if (bucket == null || bucket.isBlank()) {
             throw new UsageException("no bucket: give --bucket (and --endpoint, --region, --prefix as needed) or --config FILE");
         }
-        URI endpoint = o.endpoint != null ? o.endpoint : st == null ? null : st.endpoint();
-        String region = o.region != null ? o.region : st == null ? "us-east-1" : st.region();
-        boolean pathStyle = o.pathStyle != null ? o.pathStyle : st == null ? endpoint != null : st.pathStyle();
-        String prefix = o.prefix != null ? o.prefix : st == null ? "" : st.prefix();
+        URI endpoint = pick(o.endpoint, st.endpoint());
+        boolean pathStyle = o.pathStyle != null ? o.pathStyle : cfg == null ? endpoint != null : st.pathStyle();
+        String prefix = pick(o.prefix, st.prefix());
         try {
             new BucketLayout(prefix);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--prefix: " + e.getMessage());
         }
         MeterRegistry registry = new SimpleMeterRegistry();
-        S3StoreConfig s3 = s3Config(bucket, endpoint, region, pathStyle, st == null ? "auto" : st.checksum(), registry).build();
+        S3StoreConfig s3 = s3Config(bucket, endpoint, pick(o.region, st.region()), pathStyle, st.checksum(), registry).build();
         return new Wiring(cfg, s3, prefix, registry, clock);
+    }
+
+    private static <T> T pick(T flag, T configured) {
+        return flag != null ? flag : configured;
     }
 
     private static S3StoreConfig.Builder s3Config(String bucket, URI endpoint, String region, boolean pathStyle, String checksum,

@@ -31,14 +31,14 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
         return exitCode(e);
     }
 
-    static int exitCode(Throwable e) {
+    public static int exitCode(Throwable e) {
         if (e instanceof ConfigException || e instanceof CommandLine.ParameterException || e instanceof UsageException) {
             return ExitCodes.USAGE;
         }
         return ExitCodes.FAILURE;
     }
 
-    static String message(Throwable e) {
+    public static String message(Throwable e) {
         if (e instanceof ConfigException || e instanceof ReplicationException || e instanceof RestoreException
                 || e instanceof ObjectStoreException || e instanceof LedgerException || e instanceof ManifestException
                 || e instanceof InvalidKeyException || e instanceof UsageException) {

@@ -54,7 +54,8 @@ public final class ReconcileCommand implements Callable<Integer> {
                 for (String repo : repos.keySet()) {
                     Reconciler.Result r = reconciler.rebuild(repo);
                     out.println(repo + ": ledger rebuilt from the bucket: " + r.segments() + " segments, " + r.points()
-                            + " restore points" + (r.foreignVersions() > 0 ? ", " + r.foreignVersions() + " foreign versions ignored" : ""));
+                            + " restore points"
+                            + (r.foreignVersions() > 0 ? ", " + r.foreignVersions() + " foreign versions ignored" : ""));
                 }
             }
         }

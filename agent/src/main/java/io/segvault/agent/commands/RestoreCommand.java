@@ -38,7 +38,8 @@ public final class RestoreCommand implements Callable<Integer> {
             + "(e.g. 2026-11-28T12:00:00Z).")
     String before;
 
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "8", description = "Ranged downloads at once (default ${DEFAULT-VALUE}).")
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "8",
+            description = "Ranged downloads at once (default ${DEFAULT-VALUE}).")
     int parallel;
 
     @Mixin

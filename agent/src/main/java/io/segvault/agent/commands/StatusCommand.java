@@ -67,7 +67,8 @@ public final class StatusCommand implements Callable<Integer> {
         }
         out.println("  committed:        " + (r.committed() == null ? "-" : r.committed()));
         out.println("  offsite:          " + (r.offsite() == null ? "none" : r.offsite() + " (written " + r.offsiteAt() + ")"));
-        out.println("  pending:          " + r.pendingSegments() + " segments, " + r.pendingBytes() + " bytes, lag " + r.lagSeconds() + " s");
+        out.println("  pending:          " + r.pendingSegments() + " segments, " + r.pendingBytes() + " bytes, lag " + r.lagSeconds()
+                + " s");
         out.println("  locked until:     " + (r.earliestRetain() == null ? "-" : r.earliestRetain() + " (earliest of the newest point)"));
         out.println("  tamper events:    " + r.tamperEvents());
         r.recentEvents().forEach(e -> out.println("    " + e));

@@ -167,9 +167,9 @@ public final class AgentConfigLoader {
         }
         int parts = intRange("upload.partsInFlight", 1, 64);
         long threshold = size("upload.multipartThreshold");
-        if (threshold < partSize && errors.isEmpty()) {
-            errors.add("'upload.multipartThreshold' (" + Units.formatBytes(threshold) + ") must not be below 'upload.partSize' ("
-                    + Units.formatBytes(partSize) + ")");
+        if ((threshold < 1 || threshold > partSize) && errors.isEmpty()) {
+            errors.add("'upload.multipartThreshold' (" + Units.formatBytes(threshold) + ") must be between 1 and 'upload.partSize' ("
+                    + Units.formatBytes(partSize) + "): a single PUT is buffered in memory like one part");
         }
         return new AgentConfig.Upload(concurrency, partSize, parts, threshold, size("upload.maxBandwidth"), size("upload.maxIndexSize"));
     }

@@ -27,7 +27,8 @@ public final class ConfigSchema {
             opt("upload.partSize", Type.SIZE, "16MiB", "Multipart part size (5MiB to 5GiB)."),
             opt("upload.partsInFlight", Type.INTEGER, "4", "Parts of one object uploaded at once. Memory for uploads is "
                     + "bounded by concurrency x partsInFlight x partSize."),
-            opt("upload.multipartThreshold", Type.SIZE, "32MiB", "Objects at least this large use multipart uploads."),
+            opt("upload.multipartThreshold", Type.SIZE, "16MiB", "Objects larger than this use multipart uploads; at most "
+                    + "upload.partSize (a single PUT is buffered like one part)."),
             opt("upload.maxBandwidth", Type.SIZE, "0", "Upload cap in bytes per second across all uploads (e.g. 50MiB); 0 = none."),
             opt("upload.maxIndexSize", Type.SIZE, "1GiB", "index.T files above this size are not uploaded (borg rebuilds "
                     + "the index on first use); the restore point records that it was omitted."),

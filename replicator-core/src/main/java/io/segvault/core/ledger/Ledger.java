@@ -10,7 +10,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import io.segvault.core.borg.Fingerprint;
+import io.segvault.core.borg.KnownSegment;
+import io.segvault.core.borg.SegmentCatalog;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.List;
 import java.util.Optional;
 
@@ -282,6 +289,64 @@ public class Ledger implements AutoCloseable {
     public synchronized long eventCount(String repo) {
         return query("SELECT COUNT(*) FROM events WHERE repo = ?", ps -> ps.setString(1, repo), rs -> rs.next() ? rs.getLong(1) : 0L);
     }
+
+    /** The tamper detector's memory of sealed segments, persisted in this ledger. */
+    public SegmentCatalog segmentCatalog() {
+        return catalog;
+    }
+
+    private final SegmentCatalog catalog = new SegmentCatalog() {
+        @Override
+        public Map<Long, KnownSegment> known(String repo) {
+            synchronized (Ledger.this) {
+                return query("SELECT number, size, sha256, fp_size, fp_mtime, fp_key FROM known_segments WHERE repo = ?",
+                        ps -> ps.setString(1, repo), rs -> {
+                            Map<Long, KnownSegment> out = new HashMap<>();
+                            while (rs.next()) {
+                                long n = rs.getLong(1);
+                                out.put(n, new KnownSegment(n, rs.getLong(2), rs.getString(3),
+                                        new Fingerprint(rs.getLong(4), rs.getLong(5), rs.getString(6))));
+                            }
+                            return out;
+                        });
+            }
+        }
+
+        @Override
+        public OptionalLong knownTransaction(String repo) {
+            synchronized (Ledger.this) {
+                return query("SELECT txn FROM known_txn WHERE repo = ?", ps -> ps.setString(1, repo),
+                        rs -> rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty());
+            }
+        }
+
+        @Override
+        public void remember(String repo, long transaction, Collection<KnownSegment> segments) {
+            synchronized (Ledger.this) {
+                inTransaction(() -> {
+                    update("DELETE FROM known_segments WHERE repo = ?", ps -> ps.setString(1, repo));
+                    try (PreparedStatement ps = db.prepareStatement("INSERT INTO known_segments (repo, number, size, sha256, "
+                            + "fp_size, fp_mtime, fp_key) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                        for (KnownSegment k : segments) {
+                            ps.setString(1, repo);
+                            ps.setLong(2, k.number());
+                            ps.setLong(3, k.size());
+                            ps.setString(4, k.sha256());
+                            ps.setLong(5, k.fingerprint().size());
+                            ps.setLong(6, k.fingerprint().modifiedNanos());
+                            ps.setString(7, k.fingerprint().fileKey());
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                    update("INSERT OR REPLACE INTO known_txn (repo, txn) VALUES (?, ?)", ps -> {
+                        ps.setString(1, repo);
+                        ps.setLong(2, transaction);
+                    });
+                });
+            }
+        }
+    };
 
     /** Removes everything recorded for {@code repo} except events (before a rebuild from the bucket). */
     public synchronized void forget(String repo) {

@@ -294,7 +294,8 @@ public final class Replicator {
         String key = layout.point(repo, t);
         StoredObject stored;
         try {
-            stored = store.putOnce(new PutRequest(key, ObjectSource.ofBytes(bytes), sha, Retention.compliance(retention.retainUntil(clock))));
+            Retention lock = Retention.compliance(retention.retainUntil(clock));
+            stored = store.putOnce(new PutRequest(key, ObjectSource.ofBytes(bytes), sha, lock));
         } catch (ObjectConflictException e) {
             throw new ReplicationException(repo, "restore point " + key + " already exists offsite with other content: the "
                     + "repository's history forked (restored to an older state?); replicate it under a new name", true, e);

@@ -88,7 +88,8 @@ public final class Restorer {
     private static void checkTarget(Path target) {
         if (Files.exists(target)) {
             if (!Files.isDirectory(target)) {
-                throw new RestoreException("target " + target + " exists and is not a directory; restore into a new or empty directory", null);
+                throw new RestoreException("target " + target + " exists and is not a directory; restore into a new or empty "
+                        + "directory", null);
             }
             try (DirectoryStream<Path> d = Files.newDirectoryStream(target)) {
                 if (d.iterator().hasNext()) {
