@@ -50,6 +50,9 @@ public final class BorgRepository {
         if (!Files.isDirectory(path)) {
             throw new BorgRepositoryException(path, path + ": not a directory, so not a Borg repository");
         }
+        if (!Files.isReadable(path) || !Files.isExecutable(path)) {
+            throw new BorgRepositoryException(path, path + ": cannot read the repository directory (permissions)");
+        }
         if (!Files.isRegularFile(path.resolve("config"))) {
             throw new BorgRepositoryException(path, path + ": no config file, so not a Borg repository (or borg init"
                     + " has not finished)");

@@ -78,7 +78,7 @@ final class SnapshotTaker {
 
     private Path prepare(Path scratchDir) {
         Path scratch = scratchDir.toAbsolutePath().normalize();
-        if (scratch.startsWith(repository.path())) {
+        if (realPath(scratch).startsWith(realPath(repository.path()))) {
             throw new BorgRepositoryException(repository.path(), "scratch directory " + scratch + " is inside repository "
                     + repository.path() + ": a snapshot never writes into a repository");
         }
@@ -88,6 +88,22 @@ final class SnapshotTaker {
             throw new BorgRepositoryException(scratch, "cannot create scratch directory " + scratch + ": " + e, e);
         }
         return scratch;
+    }
+
+    /** {@code path} with symbolic links of its longest existing ancestor resolved. */
+    private static Path realPath(Path path) {
+        Path existing = path;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return path;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(path));
+        } catch (IOException e) {
+            return path;
+        }
     }
 
     private Outcome attempt(int attempt, Path scratch, List<Copied> copies) {

@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +73,7 @@ public final class RepositoryFollower implements AutoCloseable {
     }
 
     private final Map<Path, Followed> repos = new ConcurrentHashMap<>();
-    private final Set<Path> candidates = ConcurrentHashMap.newKeySet();
+    private final Set<Path> configured;
     private final Map<WatchKey, Path> watched = new ConcurrentHashMap<>();
     private final Set<Path> pending = ConcurrentHashMap.newKeySet();
     private final Map<Path, String> reported = new ConcurrentHashMap<>();
@@ -89,6 +90,8 @@ public final class RepositoryFollower implements AutoCloseable {
         this.listener = listener;
         this.clock = clock;
         this.globs = config.globs().stream().map(RepoGlob::new).toList();
+        this.configured = config.repos().stream().map(p -> p.toAbsolutePath().normalize())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -174,11 +177,13 @@ public final class RepositoryFollower implements AutoCloseable {
         }
     }
 
-    /** Adds new repositories, drops vanished ones and (with events) watches where new ones may appear. */
+    /** (With events) watches where new repositories may appear, then adds new repositories and drops vanished ones. */
     private void discover() {
         synchronized (discoveryLock) {
-            Set<Path> found = new LinkedHashSet<>();
-            config.repos().forEach(p -> found.add(p.toAbsolutePath().normalize()));
+            if (watchService != null) {
+                globs.forEach(g -> g.parents().forEach(this::watch));
+            }
+            Set<Path> found = new LinkedHashSet<>(configured);
             globs.forEach(g -> found.addAll(g.expand()));
             for (Path dir : found) {
                 if (!repos.containsKey(dir)) {
@@ -190,33 +195,29 @@ public final class RepositoryFollower implements AutoCloseable {
                     forget(repo);
                 }
             }
-            candidates.removeIf(c -> !Files.isDirectory(c));
-            if (watchService != null) {
-                globs.forEach(g -> g.parents().forEach(this::watch));
-            }
         }
     }
 
-    /** Adds {@code dir} when it is a Borg repository now; otherwise watches it for one to appear. */
+    /**
+     * Adds {@code dir} when it is a Borg repository now; otherwise watches it for one to appear. The watch is
+     * registered before the check, so a {@code config} created in between is not missed.
+     */
     private void consider(Path dir) {
         synchronized (discoveryLock) {
             if (closed || repos.containsKey(dir)) {
                 return;
             }
+            WatchKey key = Files.isDirectory(dir) ? watch(dir) : null;
             try {
                 BorgRepository.open(dir);
             } catch (BorgRepositoryException e) {
                 if (!e.getMessage().equals(reported.put(dir, e.getMessage()))) {
                     LOG.warn("not following {}: {}", dir, e.getMessage());
                 }
-                if (Files.isDirectory(dir) && candidates.add(dir)) {
-                    watch(dir);
-                }
                 return;
             }
             reported.remove(dir);
-            candidates.remove(dir);
-            repos.put(dir, new Followed(watch(dir)));
+            repos.put(dir, new Followed(key));
             LOG.info("following Borg repository {}", dir);
             notify(dir, Trigger.DISCOVERED);
         }
@@ -284,20 +285,26 @@ public final class RepositoryFollower implements AutoCloseable {
             return;
         }
         String name = event.context().toString();
+        boolean signal = INDEX.matcher(name).matches();
         if (repos.containsKey(dir)) {
-            if (INDEX.matcher(name).matches()) {
+            if (signal) {
                 schedule(dir);
             }
-        } else if (candidates.contains(dir)) {
-            if ("config".equals(name) || INDEX.matcher(name).matches()) {
-                consider(dir);
-            }
-        } else {
-            Path child = dir.resolve(name);
-            if (globs.stream().anyMatch(g -> g.matches(child)) && Files.isDirectory(child)) {
-                consider(child);
-            }
+            return;
         }
+        if ((signal || "config".equals(name)) && wanted(dir)) {
+            consider(dir); // a directory waiting to become a repository
+            return;
+        }
+        Path child = dir.resolve(name);
+        if (globs.stream().anyMatch(g -> g.matches(child)) && Files.isDirectory(child)) {
+            consider(child);
+        }
+    }
+
+    /** Whether {@code dir} is configured or matches a glob, i.e. should be followed once it is a repository. */
+    private boolean wanted(Path dir) {
+        return configured.contains(dir) || globs.stream().anyMatch(g -> g.matches(dir));
     }
 
     /** Notifies {@code repo} with EVENT after the debounce time, unless a notification is already pending. */

@@ -70,11 +70,14 @@ class SnapshotTakerTest {
     }
 
     @Test
-    void scratch_directory_inside_the_repository_is_refused() {
+    void scratch_directory_inside_the_repository_is_refused() throws IOException {
         BorgRepository repo = BorgRepository.open(fake.dir());
         assertThatThrownBy(() -> repo.snapshot(fake.dir().resolve("tmp"))).isInstanceOf(BorgRepositoryException.class)
                 .hasMessageContaining("is inside repository");
         assertThat(fake.dir().resolve("tmp")).doesNotExist();
+        Path link = Files.createSymbolicLink(tmp.resolve("link-into-repo"), fake.dir().resolve("data"));
+        assertThatThrownBy(() -> repo.snapshot(link.resolve("scratch"))).hasMessageContaining("is inside repository");
+        assertThat(fake.dir().resolve("data/scratch")).doesNotExist();
     }
 
     @Test

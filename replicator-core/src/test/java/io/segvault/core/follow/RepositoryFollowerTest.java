@@ -125,7 +125,6 @@ class RepositoryFollowerTest {
         assertThat(follower.repositories()).isEmpty();
         // like borg init: the directory first, its config a moment later
         Path repo = Files.createDirectories(tmp.resolve("repos/late")).toAbsolutePath();
-        await().atMost(Duration.ofSeconds(2)).until(() -> Files.isDirectory(repo));
         FakeRepo.create(repo, 1000);
         await().atMost(Duration.ofSeconds(2)).until(listener.counter(repo, Trigger.DISCOVERED), c -> c == 1);
         commitIndex(repo, 1);
