@@ -25,6 +25,8 @@ PORT=${SEGVAULT_RGW_PORT:-7480}
 MON=${SEGVAULT_RGW_MON_PORT:-13300}
 STORE=${SEGVAULT_RGW_STORE:-bluestore}
 WAIT=${SEGVAULT_RGW_WAIT:-120}
+# sparse file: only what is written takes disk space. Locked test objects cannot be deleted, so leave room.
+BLOCK_BYTES=${SEGVAULT_RGW_BLOCK_BYTES:-68719476736}
 KEY_ID=SEGVAULTTESTKEY00001
 KEY_SECRET=segvaulttestsecret000000000000000000000
 
@@ -90,7 +92,7 @@ write_conf() {
   case "$STORE" in
     bluestore) store="osd objectstore = bluestore
 bluestore block create = true
-bluestore block size = 21474836480
+bluestore block size = $BLOCK_BYTES
 bluestore fsck on mount = false
 osd memory target = 1073741824" ;;
     memstore) store="osd objectstore = memstore

@@ -1,0 +1,99 @@
+package io.segvault.test;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.segvault.core.borg.TamperDetector;
+import io.segvault.core.layout.BucketLayout;
+import io.segvault.core.ledger.Ledger;
+import io.segvault.core.metrics.Meters;
+import io.segvault.core.replicate.Reconciler;
+import io.segvault.core.replicate.RepositoryPass;
+import io.segvault.core.replicate.Replicator;
+import io.segvault.core.replicate.RetentionKeeper;
+import io.segvault.core.restore.PointCatalog;
+import io.segvault.core.restore.Restorer;
+import io.segvault.core.retention.RetentionPolicy;
+import io.segvault.core.store.ObjectStore;
+import io.segvault.core.store.s3.S3ObjectStore;
+import io.segvault.core.store.s3.S3StoreConfig;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The replication stack wired against a real bucket, as the agent wires it, for integration tests:
+ * S3 adapter, ledger in a state directory, replicator, reconciler, retention keeper, restore side.
+ * {@link #reopenLedger} simulates a restart (or a lost ledger after deleting its file).
+ */
+public final class ReplicationRig implements AutoCloseable {
+
+    public final LockedBucket bucket;
+    public final BucketLayout layout;
+    public final RetentionPolicy retention;
+    public final Path state;
+    public final ShiftableClock clock = new ShiftableClock();
+    public final S3ObjectStore s3;
+    public final Meters meters = new Meters(new SimpleMeterRegistry());
+    private final ExecutorService uploads = Executors.newFixedThreadPool(4);
+    private Ledger ledger;
+    private RepositoryPass pass;
+    private Replicator replicator;
+
+    public ReplicationRig(LockedBucket bucket, Path state, String prefix, RetentionPolicy retention) {
+        this.bucket = bucket;
+        this.state = state;
+        this.layout = new BucketLayout(prefix);
+        this.retention = retention;
+        this.s3 = S3ObjectStore.create(S3StoreConfig.builder(bucket.name()).endpoint(bucket.server().endpoint())
+                .region(bucket.server().region().id()).pathStyle(true).partSize(5L << 20).multipartThreshold(5L << 20)
+                .conditionalWrites(S3StoreConfig.ConditionalWrites.OFF).meterRegistry(meters.registry()).build(), clock);
+        reopenLedger();
+    }
+
+    /** Closes and reopens the ledger (and everything built on it), as a restarted agent would. */
+    public void reopenLedger() {
+        if (ledger != null) {
+            ledger.close();
+        }
+        ledger = Ledger.open(state);
+        TamperDetector detector = new TamperDetector(ledger.segmentCatalog(), clock, 0.5);
+        replicator = new Replicator(new Replicator.Parts(s3, ledger, layout, retention, detector, meters, clock,
+                state.resolve("scratch"), uploads), 0, 1L << 30);
+        pass = new RepositoryPass(replicator, new Reconciler(s3, ledger, layout), keeper(), ledger, meters, clock);
+    }
+
+    public RetentionKeeper keeper() {
+        return new RetentionKeeper(s3, ledger, retention, meters, clock, 100);
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public RepositoryPass pass() {
+        return pass;
+    }
+
+    public ObjectStore store() {
+        return s3;
+    }
+
+    public PointCatalog catalog() {
+        return new PointCatalog(s3, layout);
+    }
+
+    public Restorer restorer() {
+        return new Restorer(catalog(), new Restorer.Options(4, 8L << 20), clock);
+    }
+
+    /** Data PUTs so far: single PUTs plus multipart uploads started. */
+    public long writes() {
+        return s3.requestCount("PutObject") + s3.requestCount("CreateMultipartUpload");
+    }
+
+    @Override
+    public void close() {
+        uploads.shutdownNow();
+        ledger.close();
+        s3.close();
+    }
+}
