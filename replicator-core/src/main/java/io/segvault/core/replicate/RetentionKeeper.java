@@ -50,6 +50,8 @@ public final class RetentionKeeper {
         int extended = 0;
         List<String> errors = new ArrayList<>();
         for (UploadedObject o : ledger.liveObjects(repo)) {
+            // the date of the generation this call runs in (a long pass may cross into the next generation)
+            target = policy.retainUntil(clock);
             if (o.retainUntil() != null && !o.retainUntil().isBefore(target)) {
                 continue;
             }
