@@ -19,13 +19,23 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import io.segvault.core.restore.PointRef;
+import io.segvault.core.restore.RestoreProgress;
+import io.segvault.core.retention.RetentionPolicy;
+import io.segvault.test.LockedBucket;
+import io.segvault.test.LockedBucketExtension;
+import io.segvault.test.ReplicationRig;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The fences of docs/ssh-fences.md on a real SSH path: OpenSSH's ssh client, an embedded MINA SSHD server that runs the
  * forced command from authorized_keys, and the real {@code borg serve}. The audit of that server's authorized_keys
  * passes, and fails once a plain {@code command="borg serve"} key is appended.
  */
+@ExtendWith(LockedBucketExtension.class)
 class SshFenceIT {
 
     @TempDir
@@ -98,6 +108,32 @@ class SshFenceIT {
         BorgFixture.Result delete = server.borg(rogueHost, rogue, null, "delete", server.url(clientRepo));
         assertThat(delete.output()).contains("is in append-only mode");
         assertThat(admin.list(clientRepo)).containsExactly("a3");
+    }
+
+    /**
+     * The whole deployment: clients back up through the append-only fence, segvault replicates, the prune host
+     * prunes and compacts in a prune window; the restore point taken before the prune brings the pruned archives
+     * back, and borg check passes on it.
+     */
+    @Test
+    void history_pruned_on_the_server_comes_back_from_the_locked_bucket(LockedBucket bucket) throws Exception {
+        backUpThroughTheForcedCommand();
+        try (ReplicationRig rig = new ReplicationRig(bucket, dir.resolve("segvault-state"), "borg/",
+                new RetentionPolicy(Duration.ofDays(2), Duration.ofDays(1)))) {
+            long beforePrune = rig.pass().run("acme-web", clientRepo).transaction();
+            pruneHostPrunesAndCompacts();
+            long afterPrune = rig.pass().run("acme-web", clientRepo).transaction();
+            assertThat(afterPrune).isGreaterThan(beforePrune);
+            assertThat(audit()).as("the fences are intact after the prune window").isZero();
+
+            PointRef old = rig.catalog().select("acme-web", Long.toString(beforePrune), null, Instant.now());
+            Path restored = dir.resolve("restored-acme-web");
+            rig.restorer().restore(old, restored, RestoreProgress.NONE);
+            BorgFixture freshHost = new BorgFixture(dir.resolve("fresh-host"));
+            assertThat(freshHost.list(restored)).containsExactly("a1", "a2", "a3");
+            assertThat(freshHost.check(restored).ok()).isTrue();
+            assertThat(admin.list(clientRepo)).as("the live repository really lost them").containsExactly("a3");
+        }
     }
 
     private void backUpThroughTheForcedCommand() throws IOException {
