@@ -11,7 +11,6 @@ import java.lang.management.MemoryType;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,7 @@ import javax.management.openmbean.CompositeData;
  * through one {@link S3ObjectStore} with its default settings, and prints the peak heap it saw (sampled
  * every 10 ms, and after every GC) on one line starting with {@code HEAP_PROBE}.
  *
- * <p>Arguments: endpoint region bucket, then per file: path sha256.
+ * <p>Arguments: endpoint region bucket retain-until (ISO instant), then per file: path sha256.
  */
 public final class HeapProbe {
 
@@ -53,13 +52,13 @@ public final class HeapProbe {
 
         S3StoreConfig config = S3StoreConfig.builder(args[2]).endpoint(URI.create(args[0])).region(args[1])
                 .conditionalWrites(S3StoreConfig.ConditionalWrites.OFF).build();
-        Retention retention = Retention.compliance(Instant.now().plus(Duration.ofDays(1)));
+        Retention retention = Retention.compliance(Instant.parse(args[3]));
         long started = System.nanoTime();
         List<String> versions = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try (S3ObjectStore store = S3ObjectStore.create(config)) {
             List<Future<StoredObject>> puts = new ArrayList<>();
-            for (int i = 3; i + 1 < args.length; i += 2) {
+            for (int i = 4; i + 1 < args.length; i += 2) {
                 Path file = Path.of(args[i]);
                 PutRequest request = new PutRequest("heap/" + file.getFileName(),
                         ObjectSource.ofFile(file, Files.size(file)), args[i + 1], retention);

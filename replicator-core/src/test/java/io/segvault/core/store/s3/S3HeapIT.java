@@ -10,6 +10,8 @@ import io.segvault.test.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,9 +35,11 @@ class S3HeapIT {
     @Test
     void four_500_mib_uploads_at_once_fit_in_a_256_mib_heap(LockedBucket bucket, @TempDir Path dir)
             throws IOException, InterruptedException {
+        // locked briefly, then deleted: 2 GiB of day-long locks would fill the shared test server
+        Instant until = Instant.now().plusSeconds(75).truncatedTo(ChronoUnit.SECONDS);
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseG1GC",
                 "-cp", testClassPath(), HeapProbe.class.getName(),
-                bucket.server().endpoint().toString(), bucket.server().region().id(), bucket.name()));
+                bucket.server().endpoint().toString(), bucket.server().region().id(), bucket.name(), until.toString()));
         Map<String, String> shaByKey = new HashMap<>();
         for (int i = 0; i < 4; i++) {
             Path file = dir.resolve("segment-" + i);
@@ -61,15 +65,19 @@ class S3HeapIT {
                 .isPositive().isLessThan(192 * MIB);
         assertThat(result.get("versions").split(",")).hasSize(4);
 
+        assertThat(S3ItSupport.openUploads(bucket)).isEmpty();
         try (S3ObjectStore store = S3ObjectStore.create(S3ItSupport.config(bucket).build())) {
+            List<StoredObject> written = new ArrayList<>();
             shaByKey.forEach((key, sha) -> {
                 StoredObject head = store.head(key).orElseThrow();
                 assertThat(head.size()).isEqualTo(FILE_SIZE);
                 assertThat(head.sha256()).isEqualTo(sha);
                 assertThat(head.lockMode()).isEqualTo(LockMode.COMPLIANCE);
+                assertThat(head.retainUntil()).isEqualTo(until);
+                written.add(head);
             });
+            S3ItSupport.deleteAfterExpiry(store, until, written);
         }
-        assertThat(S3ItSupport.openUploads(bucket)).isEmpty();
     }
 
     private static Map<String, String> parse(String output) {

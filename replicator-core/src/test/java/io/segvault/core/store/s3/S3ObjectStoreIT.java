@@ -77,7 +77,8 @@ class S3ObjectStoreIT extends ObjectStoreContract {
             throws IOException {
         try (S3ObjectStore big = S3ObjectStore.create(config(bucket).meterRegistry(new SimpleMeterRegistry()).build())) {
             Path file = dir.resolve("segment");
-            Retention asked = oneDay();
+            // a short lock, so the 200 MiB can be deleted at the end and the shared test server does not fill up
+            Retention asked = Retention.compliance(Instant.now().plusSeconds(30));
             PutRequest request = S3ItSupport.fileRequest("segments/0000000001/big", file, 42, 200 * MIB, asked);
 
             StoredObject put = big.putOnce(request);
@@ -88,6 +89,7 @@ class S3ObjectStoreIT extends ObjectStoreContract {
             assertRangesMatchFile(big, put, file);
             assertPutOnce(big, request, put);
             assertThat(S3ItSupport.openUploads(bucket)).isEmpty();
+            S3ItSupport.deleteAfterExpiry(big, asked.retainUntil(), List.of(put));
         }
     }
 
