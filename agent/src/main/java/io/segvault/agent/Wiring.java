@@ -50,7 +50,7 @@ public final class Wiring implements AutoCloseable {
         this.clock = clock;
         this.meters = new Meters(registry);
         this.layout = new BucketLayout(prefix);
-        this.raw = S3ObjectStore.create(s3, clock);
+        this.raw = S3ObjectStore.create(s3.toBuilder().probeKey(prefix + ".segvault-probe/conditional-write").build(), clock);
         this.store = new ResilientObjectStore(raw, ResilienceConfig.DEFAULTS, registry);
     }
 
