@@ -23,7 +23,7 @@ locals {
   descriptions = {
     agent   = "segvault agent: write and lock new objects under ${var.prefix}, extend locks, read and list; no delete"
     restore = "segvault restore: read and list objects under ${var.prefix}; no write"
-    gc      = "segvault gc: delete object versions under ${var.prefix} whose lock has run out, and list"
+    gc      = "segvault gc: list, read and delete object versions under ${var.prefix} whose lock has run out"
   }
   roles = local.use_roles ? local.policies : {}
   users = local.use_roles ? {} : local.policies
@@ -181,9 +181,10 @@ data "aws_iam_policy_document" "restore" {
 
 # ---------------------------------------------------------------- gc
 
-# gc decides what to delete from listings and the restore points it reads with
-# the restore identity; this identity only lists and deletes versions. Object
-# Lock in COMPLIANCE mode refuses to delete any version that is still locked.
+# gc decides what to delete from listings, the restore points it reads and the
+# lock of each candidate version; so it lists, reads and deletes versions, and
+# nothing else. Object Lock in COMPLIANCE mode refuses to delete any version
+# that is still locked.
 data "aws_iam_policy_document" "gc" {
   statement {
     sid       = "ListOwnPrefix"
@@ -199,10 +200,34 @@ data "aws_iam_policy_document" "gc" {
   }
 
   statement {
+    sid       = "ReadPointsAndLocks"
+    effect    = "Allow"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectRetention"]
+    resources = [local.objects_arn]
+  }
+
+  statement {
     sid       = "DeleteExpiredVersions"
     effect    = "Allow"
     actions   = ["s3:DeleteObjectVersion"]
     resources = [local.objects_arn]
+  }
+
+  dynamic "statement" {
+    for_each = local.use_kms ? [var.kms_key_arn] : []
+
+    content {
+      sid       = "DecryptPointsThroughS3"
+      effect    = "Allow"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = [local.kms_via_s3]
+      }
+    }
   }
 }
 

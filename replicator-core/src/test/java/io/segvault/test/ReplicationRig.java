@@ -38,14 +38,27 @@ public final class ReplicationRig implements AutoCloseable {
     private RepositoryPass pass;
     private Replicator replicator;
 
+    private final ObjectStore store;
+
     public ReplicationRig(LockedBucket bucket, Path state, String prefix, RetentionPolicy retention) {
+        this(bucket, state, prefix, retention, bucket.server().endpoint());
+    }
+
+    /**
+     * A rig whose store talks to {@code endpoint} (e.g. a {@link FaultProxy} in front of the server) through the
+     * same Resilience4j decorator the agent uses (short backoff for tests).
+     */
+    public ReplicationRig(LockedBucket bucket, Path state, String prefix, RetentionPolicy retention, java.net.URI endpoint) {
         this.bucket = bucket;
         this.state = state;
         this.layout = new BucketLayout(prefix);
         this.retention = retention;
-        this.s3 = S3ObjectStore.create(S3StoreConfig.builder(bucket.name()).endpoint(bucket.server().endpoint())
+        this.s3 = S3ObjectStore.create(S3StoreConfig.builder(bucket.name()).endpoint(endpoint)
                 .region(bucket.server().region().id()).pathStyle(true).partSize(5L << 20).multipartThreshold(5L << 20)
                 .conditionalWrites(S3StoreConfig.ConditionalWrites.OFF).meterRegistry(meters.registry()).build(), clock);
+        this.store = endpoint.equals(bucket.server().endpoint()) ? s3 : new io.segvault.core.store.ResilientObjectStore(s3,
+                io.segvault.core.store.ResilienceConfig.DEFAULTS.withRetry(6, java.time.Duration.ofMillis(100),
+                        java.time.Duration.ofSeconds(2)), meters.registry());
         reopenLedger();
     }
 
@@ -56,13 +69,13 @@ public final class ReplicationRig implements AutoCloseable {
         }
         ledger = Ledger.open(state);
         TamperDetector detector = new TamperDetector(ledger.segmentCatalog(), clock, 0.5);
-        replicator = new Replicator(new Replicator.Parts(s3, ledger, layout, retention, detector, meters, clock,
+        replicator = new Replicator(new Replicator.Parts(store, ledger, layout, retention, detector, meters, clock,
                 state.resolve("scratch"), uploads), 0, 1L << 30);
-        pass = new RepositoryPass(replicator, new Reconciler(s3, ledger, layout), keeper(), ledger, meters, clock);
+        pass = new RepositoryPass(replicator, new Reconciler(store, ledger, layout), keeper(), ledger, meters, clock);
     }
 
     public RetentionKeeper keeper() {
-        return new RetentionKeeper(s3, ledger, retention, meters, clock, 100);
+        return new RetentionKeeper(store, ledger, retention, meters, clock, 100);
     }
 
     public Ledger ledger() {
@@ -74,11 +87,11 @@ public final class ReplicationRig implements AutoCloseable {
     }
 
     public ObjectStore store() {
-        return s3;
+        return store;
     }
 
     public PointCatalog catalog() {
-        return new PointCatalog(s3, layout);
+        return new PointCatalog(store, layout);
     }
 
     public Restorer restorer() {

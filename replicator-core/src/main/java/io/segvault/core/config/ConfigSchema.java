@@ -25,8 +25,8 @@ public final class ConfigSchema {
                     + "date (end of generation + D); live objects are extended once per generation. Must not exceed D."),
             opt("upload.concurrency", Type.INTEGER, "4", "Objects uploaded at once."),
             opt("upload.partSize", Type.SIZE, "16MiB", "Multipart part size (5MiB to 5GiB)."),
-            opt("upload.partsInFlight", Type.INTEGER, "4", "Parts of one object uploaded at once. Memory for uploads is "
-                    + "bounded by concurrency x partsInFlight x partSize."),
+            opt("upload.partsInFlight", Type.INTEGER, "4", "Parts of one object uploaded at once. Upload memory is bounded "
+                    + "by the store's 8 shared part buffers of upload.partSize (128MiB at the default), whatever the concurrency."),
             opt("upload.multipartThreshold", Type.SIZE, "16MiB", "Objects larger than this use multipart uploads; at most "
                     + "upload.partSize (a single PUT is buffered like one part)."),
             opt("upload.maxBandwidth", Type.SIZE, "0", "Upload cap in bytes per second across all uploads (e.g. 50MiB); 0 = none."),

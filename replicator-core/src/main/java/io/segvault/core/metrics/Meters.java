@@ -91,9 +91,9 @@ public final class Meters {
             case PENDING_BYTES -> "Bytes of committed segments not yet offsite";
             case REPO_UP -> "1 when the last pass of the repository succeeded, 0 when it failed";
             case UPLOAD_BYTES -> "Bytes uploaded, by outcome";
-            case UPLOAD_OBJECTS -> "Objects uploaded, by kind (segment, control, point, identity) and outcome";
+            case UPLOAD_OBJECTS -> "Objects uploaded, by kind (segment, control, point) and outcome";
             case UPLOAD_DURATION -> "Time to upload and verify one object";
-            case SKIPPED_OBJECTS -> "Objects found already offsite, by the layer that knew (cache, ledger, head)";
+            case SKIPPED_OBJECTS -> "Objects found already offsite, by the layer that knew (cache, ledger)";
             case SYNC_RUNS -> "Replication passes, by outcome";
             case EARLIEST_RETAIN -> "Earliest retain-until (epoch seconds) among the objects of the newest restore point";
             case RETENTION_EXTENSIONS -> "Retention extensions of live objects, by outcome";

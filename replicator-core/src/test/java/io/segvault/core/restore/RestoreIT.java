@@ -230,6 +230,21 @@ class RestoreIT {
     }
 
     @Test
+    void drill_restores_the_newest_point_checks_it_with_borg_and_cleans_up(LockedBucket bucket) throws IOException {
+        makeRepo(2);
+        try (ReplicationRig rig = new ReplicationRig(bucket, tmp.resolve("state"), "", ONE_DAY)) {
+            long t = rig.pass().run("prod", repo).transaction();
+            Path scratch = tmp.resolve("drill-scratch");
+            Drill.Result r = new Drill(rig.catalog(), rig.restorer(), scratch, rig.clock, Duration.ofMinutes(5)).run("prod");
+            assertThat(r.ok()).as(r.borgOutput()).isTrue();
+            assertThat(r.borgExit()).isZero();
+            assertThat(r.transaction()).isEqualTo(t);
+            assertThat(r.bytes()).isPositive();
+            assertThat(scratch).isEmptyDirectory();
+        }
+    }
+
+    @Test
     void gc_removes_only_expired_unreferenced_versions_and_the_newest_point_still_restores(LockedBucket bucket) throws Exception {
         RetentionPolicy seconds = new RetentionPolicy(Duration.ofSeconds(20), Duration.ofSeconds(2));
         makeRepo(3);
