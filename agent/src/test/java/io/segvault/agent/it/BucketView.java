@@ -1,0 +1,71 @@
+package io.segvault.agent.it;
+
+import io.segvault.test.LockedBucket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+
+/**
+ * A fresh look at the test bucket with the plain SDK client (never through segvault's own store): every object
+ * version and delete marker, open multipart uploads.
+ */
+public final class BucketView {
+
+    private final LockedBucket bucket;
+
+    public BucketView(LockedBucket bucket) {
+        this.bucket = bucket;
+    }
+
+    /** Every version and delete marker under {@code prefix}, as {@code key@versionId} (delete markers end in {@code #marker}). */
+    public Set<String> versions(String prefix) {
+        Set<String> out = new TreeSet<>();
+        for (ListObjectVersionsResponse page : bucket.s3().listObjectVersionsPaginator(b -> b.bucket(bucket.name()).prefix(prefix))) {
+            page.versions().forEach(v -> out.add(v.key() + "@" + v.versionId()));
+            page.deleteMarkers().forEach(m -> out.add(m.key() + "@" + m.versionId() + "#marker"));
+        }
+        return out;
+    }
+
+    /** Number of versions (and delete markers) per key under {@code prefix}. */
+    public Map<String, Long> versionsPerKey(String prefix) {
+        return versions(prefix).stream().collect(Collectors.groupingBy(v -> v.substring(0, v.lastIndexOf('@')), TreeMap::new,
+                Collectors.counting()));
+    }
+
+    /** Keys under {@code prefix} that hold more than one version or a delete marker. */
+    public Map<String, Long> keysWithSeveralVersions(String prefix) {
+        Map<String, Long> out = new TreeMap<>(versionsPerKey(prefix));
+        out.values().removeIf(n -> n == 1);
+        return out;
+    }
+
+    /** Multipart uploads under {@code prefix} that are neither completed nor aborted. */
+    public List<String> openUploads(String prefix) {
+        List<String> out = new ArrayList<>();
+        for (ListMultipartUploadsResponse page : bucket.s3().listMultipartUploadsPaginator(b -> b.bucket(bucket.name()).prefix(prefix))) {
+            for (MultipartUpload u : page.uploads()) {
+                out.add(u.key() + " upload " + u.uploadId() + " initiated " + u.initiated());
+            }
+        }
+        return out;
+    }
+
+    /** Parts already uploaded to the open multipart uploads under {@code prefix}. */
+    public int uploadedParts(String prefix) {
+        int parts = 0;
+        for (ListMultipartUploadsResponse page : bucket.s3().listMultipartUploadsPaginator(b -> b.bucket(bucket.name()).prefix(prefix))) {
+            for (MultipartUpload u : page.uploads()) {
+                parts += bucket.s3().listParts(b -> b.bucket(bucket.name()).key(u.key()).uploadId(u.uploadId())).parts().size();
+            }
+        }
+        return parts;
+    }
+}
