@@ -95,6 +95,36 @@ class DaemonIT {
     }
 
     @Test
+    void repositories_unreadable_from_the_start_are_named_not_ignored(LockedBucket bucket) throws IOException {
+        BorgRepos borg = new BorgRepos(tmp);
+        Path repos = tmp.resolve("repos");
+        Path alpha = borg.create(repos.resolve("alpha"), 5, 1);
+        Path gamma = borg.create(repos.resolve("gamma"), 6, 1);
+        Files.writeString(gamma.resolve("config"), "[repository]\nversion = 2\n");
+        Path lost = tmp.resolve("lost");
+        Path cfg = ConfigFile.forBucket(bucket, tmp.resolve("state"))
+                .set("glob", repos.resolve("*").toString())
+                .set("repos", java.util.List.of(Map.of("name", "lost", "path", lost.toString())))
+                .set("metrics.address", "127.0.0.1:0")
+                .write(tmp.resolve("agent.yaml"));
+        try (RunningDaemon daemon = RunningDaemon.start(cfg)) {
+            int port = daemon.port();
+            awaitOffsite(port, alpha, BorgRepos.committed(alpha), FIRST_PASS);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Http.Response ready = Http.get(port, "/readyz");
+                assertThat(ready.status()).as(ready.body()).isEqualTo(503);
+                assertThat(ready.body()).contains("gamma: " + gamma.resolve("config") + ": Borg 2 repository")
+                        .contains("lost: " + lost + ": repository directory does not exist").doesNotContain("alpha");
+                Scrape s = Scrape.of(port);
+                assertThat(gauge(s, "segvault_repo_up", "gamma")).isZero();
+                assertThat(gauge(s, "segvault_repo_up", "lost")).isZero();
+                assertThat(gauge(s, "segvault_repo_up", "alpha")).isEqualTo(1);
+            });
+            assertThat(Files.exists(lost)).as("the agent creates nothing").isFalse();
+        }
+    }
+
+    @Test
     void a_second_agent_on_the_same_state_directory_is_refused_and_the_first_goes_on(LockedBucket bucket) {
         BorgRepos borg = new BorgRepos(tmp);
         Path repos = tmp.resolve("repos");
