@@ -40,16 +40,24 @@ public final class Cli {
         return new Result(exit, out.toString(), err.toString());
     }
 
-    /** The runnable jar Maven's package phase built (failsafe runs after it). */
-    public static Path jar() {
+    /** The checkout: the nearest directory upwards from the working directory that holds {@code mvnw} and {@code agent/}. */
+    public static Path projectRoot() {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path jar = d.resolve("agent/target/segvault.jar");
-            if (Files.isRegularFile(d.resolve("mvnw")) && Files.isRegularFile(jar)) {
-                return jar;
+            if (Files.isRegularFile(d.resolve("mvnw")) && Files.isDirectory(d.resolve("agent"))) {
+                return d;
             }
         }
-        throw new IllegalStateException("agent/target/segvault.jar not found above " + Path.of("").toAbsolutePath()
-                + ": integration tests run after `package`; build it with ./mvnw -pl agent -am -DskipTests package");
+        throw new IllegalStateException("no checkout (a directory with mvnw and agent/) above " + Path.of("").toAbsolutePath());
+    }
+
+    /** The runnable jar Maven's package phase built (failsafe runs after it). */
+    public static Path jar() {
+        Path jar = projectRoot().resolve("agent/target/segvault.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " does not exist: integration tests run after `package`; build it with "
+                    + "./mvnw -pl agent -am -DskipTests package");
+        }
+        return jar;
     }
 
     /**
