@@ -209,6 +209,9 @@ public final class Daemon implements AutoCloseable {
                 if (!passes.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                     LOG.warn("passes still running after {} s; aborting them", grace.toSeconds());
                     passes.shutdownNow();
+                    if (wiring != null) {
+                        wiring.stopUploads(); // a pass waits for its uploads without noticing the interrupt
+                    }
                     passes.awaitTermination(10, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
