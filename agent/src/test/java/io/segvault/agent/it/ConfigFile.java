@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,6 +48,11 @@ public final class ConfigFile {
         }
         node.put(parts[parts.length - 1], value);
         return this;
+    }
+
+    /** {@code repos:} with the one repository {@code name} at {@code path}. */
+    public ConfigFile repo(String name, Path path) {
+        return set("repos", List.of(Map.of("name", name, "path", path.toString())));
     }
 
     /** Writes the YAML to {@code file} and returns it. */

@@ -8,8 +8,6 @@ import io.segvault.test.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -32,8 +30,7 @@ class LedgerCorruptIT {
     void a_corrupt_ledger_is_refused_reconcile_rebuilds_it_and_the_next_sync_uploads_nothing(LockedBucket bucket) throws IOException {
         Path repo = new BorgRepos(tmp).create(tmp.resolve("repos/alpha"), 61, 2);
         Path state = tmp.resolve("state");
-        Path cfg = ConfigFile.forBucket(bucket, state)
-                .set("repos", List.of(Map.of("name", "alpha", "path", repo.toString()))).write(tmp.resolve("agent.yaml"));
+        Path cfg = ConfigFile.forBucket(bucket, state).repo("alpha", repo).write(tmp.resolve("agent.yaml"));
         Cli.Result first = Cli.main("sync", "--config", cfg.toString());
         assertThat(first.exit()).as(first.both()).isZero();
         BucketView view = new BucketView(bucket);

@@ -12,8 +12,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -34,8 +32,7 @@ class RestoreDiskFullIT {
     @Test
     void restore_onto_a_full_file_system_fails_naming_the_target_and_leaves_nothing(LockedBucket bucket) throws IOException {
         Path repo = new BorgRepos(tmp).create(tmp.resolve("repos/big"), 51, 8);
-        Path cfg = ConfigFile.forBucket(bucket, tmp.resolve("state"))
-                .set("repos", List.of(Map.of("name", "big", "path", repo.toString()))).write(tmp.resolve("agent.yaml"));
+        Path cfg = ConfigFile.forBucket(bucket, tmp.resolve("state")).repo("big", repo).write(tmp.resolve("agent.yaml"));
         Cli.Result sync = Cli.main("sync", "--config", cfg.toString());
         assertThat(sync.exit()).as(sync.both()).isZero();
 

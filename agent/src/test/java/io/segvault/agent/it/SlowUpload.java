@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.segvault.test.LockedBucket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A repository whose first upload takes a while: one large segment (borg's default segment size) of {@code megabytes}
@@ -25,7 +23,7 @@ record SlowUpload(String name, Path repo, Path slowConfig, Path fastConfig) {
         String name = "big";
         Path repo = new BorgRepos(tmp).createLargeSegments(tmp.resolve("repos").resolve(name), seed, megabytes);
         ConfigFile config = ConfigFile.forBucket(bucket, tmp.resolve("state"))
-                .set("repos", List.of(Map.of("name", name, "path", repo.toString())))
+                .repo(name, repo)
                 .set("upload.partSize", "5MiB")
                 .set("upload.multipartThreshold", "5MiB");
         Path fast = config.write(tmp.resolve("fast.yaml"));
