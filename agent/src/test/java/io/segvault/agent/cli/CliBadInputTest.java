@@ -123,6 +123,13 @@ class CliBadInputTest {
     }
 
     @Test
+    void a_grace_that_is_no_duration_is_a_usage_error_before_anything_starts() throws IOException {
+        Cli.Result r = refused(2, "run", "--config", config("").toString(), "--grace", "soon");
+        assertThat(r.err()).isEqualTo("segvault run: error: --grace: 'soon' is not a duration; use a number with ms, s, m, h, d or w,"
+                + " e.g. 30d\n");
+    }
+
+    @Test
     void audit_of_binary_garbage_reports_each_line_and_never_crashes() throws IOException {
         Path keys = tmp.resolve("authorized_keys");
         byte[] garbage = TestData.bytes(7, 4096);
