@@ -130,6 +130,22 @@ class CliBadInputTest {
     }
 
     @Test
+    void restore_refuses_a_time_in_the_future_and_contradicting_flags_before_asking_the_bucket() {
+        Path target = tmp.resolve("restored");
+        String future = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
+        String[] store = {"--bucket", "vault", "--endpoint", CLOSED, "--repo", "acme", "--target", target.toString()};
+
+        Cli.Result r = refused(2, concat(new String[] {"restore", "--before", future}, store));
+        assertThat(r.err()).contains("--before " + future + " is in the future");
+        r = refused(2, concat(new String[] {"restore", "--before", "yesterday"}, store));
+        assertThat(r.err()).contains("--before 'yesterday' is not an ISO-8601 time");
+        r = refused(2, concat(new String[] {"restore", "--before", future, "--point", "3"}, store));
+        assertThat(r.err()).contains("give either --point or --before, not both");
+        assertThat(target).doesNotExist();
+        assertThat(tmp).isEmptyDirectory();
+    }
+
+    @Test
     void audit_of_binary_garbage_reports_each_line_and_never_crashes() throws IOException {
         Path keys = tmp.resolve("authorized_keys");
         byte[] garbage = TestData.bytes(7, 4096);
