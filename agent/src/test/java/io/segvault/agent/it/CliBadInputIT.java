@@ -127,6 +127,47 @@ class CliBadInputIT {
     }
 
     @Test
+    void an_endpoint_that_is_not_s3_is_called_that_and_a_closed_port_a_network_failure() throws IOException {
+        HttpServer web = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+        web.createContext("/", ex -> {
+            byte[] page = "<!DOCTYPE html><html><body>Welcome to nginx!</body></html>".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            ex.sendResponseHeaders(200, page.length);
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(page);
+            }
+        });
+        web.start();
+        Path repo = new BorgRepos(tmp).create(tmp.resolve("repos/alpha"), 74, 1);
+        Path state = tmp.resolve("state");
+        Path target = tmp.resolve("restored");
+        try {
+            String html = "http://127.0.0.1:" + web.getAddress().getPort();
+            Path cfg = Files.writeString(tmp.resolve("agent.yaml"), "bucket: vault\nendpoint: " + html + "\npathStyle: true\nstate: " + state
+                    + "\nrepos:\n  - {name: alpha, path: " + repo + "}\n");
+            String notS3 = html + " answered %s with HTTP 200 and an HTML page, not an S3 response";
+            for (String command : List.of("preflight", "sync")) {
+                Cli.Result r = Cli.main(command, "--config", cfg.toString());
+                assertThat(r.exit()).as(r.both()).isEqualTo(1);
+                assertThat(r.err()).as(r.both()).contains(notS3.formatted("GetBucketVersioning")).doesNotContain("Object Lock");
+            }
+            Cli.Result points = Cli.main("points", "--config", cfg.toString(), "--repo", "alpha");
+            assertThat(points.exit()).as(points.both()).isEqualTo(1);
+            assertThat(points.err()).contains(notS3.formatted("ListObjectVersions"));
+            Cli.Result restore = Cli.main("restore", "--config", cfg.toString(), "--repo", "alpha", "--target", target.toString());
+            assertThat(restore.exit()).as(restore.both()).isEqualTo(1);
+            assertThat(restore.err()).contains(notS3.formatted("ListObjectVersions")).doesNotContain("no restore points");
+        } finally {
+            web.stop(0);
+        }
+        Cli.Result closed = Cli.main("preflight", "--bucket", "vault", "--endpoint", "http://127.0.0.1:9");
+        assertThat(closed.exit()).as(closed.both()).isEqualTo(1);
+        assertThat(closed.err()).contains("GetBucketVersioning bucket vault failed on the network").contains("Connection refused");
+        assertThat(target).doesNotExist();
+        assertThat(DirSnapshot.of(state, "agent.lock")).as("state beyond the lock file").isEmpty();
+    }
+
+    @Test
     void restore_points_that_are_not_json_break_the_chain_or_name_escaping_keys_are_refused(LockedBucket bucket) throws IOException {
         Synced alpha = syncedRepository(bucket, 75);
         Path cfg = alpha.config();
