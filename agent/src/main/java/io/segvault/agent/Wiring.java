@@ -168,6 +168,13 @@ public final class Wiring implements AutoCloseable {
         return replicator;
     }
 
+    /** Interrupts the running uploads (each aborts its multipart upload); no upload starts after this. */
+    public synchronized void stopUploads() {
+        if (uploads != null) {
+            uploads.shutdownNow();
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (uploads != null) {

@@ -1,5 +1,6 @@
 package io.segvault.agent.cli;
 
+import io.segvault.core.borg.BorgRepositoryException;
 import io.segvault.core.config.ConfigException;
 import io.segvault.core.layout.InvalidKeyException;
 import io.segvault.core.ledger.LedgerException;
@@ -41,7 +42,7 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
     public static String message(Throwable e) {
         if (e instanceof ConfigException || e instanceof ReplicationException || e instanceof RestoreException
                 || e instanceof ObjectStoreException || e instanceof LedgerException || e instanceof ManifestException
-                || e instanceof InvalidKeyException || e instanceof UsageException) {
+                || e instanceof InvalidKeyException || e instanceof UsageException || e instanceof BorgRepositoryException) {
             return e.getMessage();
         }
         if (e instanceof UncheckedIOException u) {

@@ -57,6 +57,10 @@ public final class RestoreCommand implements Callable<Integer> {
             throw new UsageException("give either --point or --before, not both");
         }
         Instant beforeTime = parseBefore(before);
+        if (beforeTime != null && beforeTime.isAfter(Instant.now())) {
+            throw new UsageException("--before " + before + " is in the future; leave it out (or give --point latest) for the "
+                    + "newest restore point");
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
             PointRef ref = w.catalog().select(repo, point, beforeTime, w.clock().instant());

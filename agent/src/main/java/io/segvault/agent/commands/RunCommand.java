@@ -1,6 +1,7 @@
 package io.segvault.agent.commands;
 
 import io.segvault.agent.cli.DebugOption;
+import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.agent.cli.Logging;
 import io.segvault.agent.daemon.Daemon;
@@ -37,7 +38,12 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AgentConfig cfg = AgentConfigLoader.load(config);
-        Duration graceTime = Units.duration(grace);
+        Duration graceTime;
+        try {
+            graceTime = Units.duration(grace);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--grace: " + e.getMessage());
+        }
         Logging.configure(logFormat != null ? logFormat : cfg.logFormat(), debug.debug);
         Daemon daemon = new Daemon(cfg, Clock.systemUTC());
         daemon.start();

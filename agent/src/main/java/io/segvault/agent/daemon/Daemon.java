@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -95,10 +96,29 @@ public final class Daemon implements AutoCloseable {
         follower = new RepositoryFollower(fc, (repo, trigger) -> worker(repo).trigger(), clock);
         follower.start();
         follower.repositories().forEach(p -> worker(p).trigger());
+        long every = config.follow().rescanInterval().toMillis();
+        timers.scheduleWithFixedDelay(this::checkUnfollowed, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Configured repositories the follower does not follow (missing, unreadable, not Borg 1.x) get a pass too, so its
+     * failure names them in /readyz, segvault_repo_up and status instead of leaving them out; failures of repositories
+     * no longer configured are dropped.
+     */
+    private void checkUnfollowed() {
+        try {
+            Set<Path> followed = follower.repositories();
+            Map<String, Path> configured = repositories();
+            configured.values().stream().map(p -> p.toAbsolutePath().normalize()).filter(p -> !followed.contains(p))
+                    .forEach(p -> worker(p).trigger());
+            failures.keySet().removeIf(name -> !configured.containsKey(name));
+        } catch (RuntimeException e) {
+            LOG.warn("checking the repositories that are not followed failed: {}", e.getMessage());
+        }
     }
 
     private RepoWorker worker(Path path) {
-        return workers.computeIfAbsent(path, p -> {
+        return workers.computeIfAbsent(path.toAbsolutePath().normalize(), p -> {
             String name = nameOf(p);
             return new RepoWorker(name, passes, () -> runPass(name, p), e -> failures.put(name, e.getMessage()));
         });
@@ -189,6 +209,9 @@ public final class Daemon implements AutoCloseable {
                 if (!passes.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                     LOG.warn("passes still running after {} s; aborting them", grace.toSeconds());
                     passes.shutdownNow();
+                    if (wiring != null) {
+                        wiring.stopUploads(); // a pass waits for its uploads without noticing the interrupt
+                    }
                     passes.awaitTermination(10, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {

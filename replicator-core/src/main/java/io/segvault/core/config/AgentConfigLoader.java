@@ -102,15 +102,44 @@ public final class AgentConfigLoader {
         }
     }
 
+    /** The known key with the same last part, or within two typed letters of the whole key; else where the keys are. */
     private static String suggestion(String key, Set<String> known) {
-        String leaf = key.substring(key.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+        String lower = key.toLowerCase(java.util.Locale.ROOT);
+        String leaf = lower.substring(lower.lastIndexOf('.') + 1);
+        String best = null;
+        int bestDistance = 3;
         for (String k : known) {
-            String kl = k.substring(k.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
-            if (kl.equals(leaf) || k.equalsIgnoreCase(key)) {
+            String kl = k.toLowerCase(java.util.Locale.ROOT);
+            if (kl.substring(kl.lastIndexOf('.') + 1).equals(leaf)) {
                 return " (did you mean '" + k + "'?)";
             }
+            int d = editDistance(lower, kl);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
         }
-        return " (see docs/configuration.md for the keys)";
+        return best != null ? " (did you mean '" + best + "'?)" : " (see docs/configuration.md for the keys)";
+    }
+
+    /** Levenshtein distance: letters inserted, deleted or replaced to turn {@code a} into {@code b}. */
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int replace = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(replace, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     private boolean isAbsent(String key) {

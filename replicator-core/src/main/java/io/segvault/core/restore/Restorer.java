@@ -78,11 +78,18 @@ public final class Restorer {
             return new Result(ref.repo(), point.transaction(), point.repoId(), absTarget, point.segments().size(), bytes, nonce,
                     point.indexOmitted(), Duration.between(start, clock.instant()));
         } catch (IOException e) {
-            throw new RestoreException("restore of " + ref.repo() + " transaction " + ref.transaction() + " into " + absTarget
-                    + " failed: " + e + "; nothing was left at the target", e);
+            throw failed(ref, absTarget, e.toString(), e);
+        } catch (RestoreException e) {
+            throw failed(ref, absTarget, e.getMessage(), e);
         } finally {
             deleteTree(tmp);
         }
+    }
+
+    /** A failure after the temporary directory beside the target was made: the message names the target. */
+    private static RestoreException failed(PointRef ref, Path target, String why, Exception cause) {
+        return new RestoreException("restore of " + ref.repo() + " transaction " + ref.transaction() + " into " + target
+                + " failed: " + why + "; nothing was left at the target", cause);
     }
 
     private static void checkTarget(Path target) {

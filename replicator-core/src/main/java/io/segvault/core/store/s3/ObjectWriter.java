@@ -302,11 +302,17 @@ final class ObjectWriter {
             }
         }
 
+        /** Aborts the upload, also on an interrupted thread (the SDK refuses to send a request from one). */
         private void abort(Throwable cause) {
+            boolean interrupted = Thread.interrupted();
             try {
                 s3.abortMultipartUpload(b -> b.bucket(config.bucket()).key(request.key()).uploadId(uploadId));
             } catch (RuntimeException e) {
                 cause.addSuppressed(S3Errors.map(config.bucket(), request.key(), "AbortMultipartUpload " + uploadId, e));
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

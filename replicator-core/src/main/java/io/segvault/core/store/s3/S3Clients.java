@@ -1,6 +1,7 @@
 package io.segvault.core.store.s3;
 
 import io.segvault.core.store.s3.S3StoreConfig.ChecksumStrategy;
+import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -68,7 +69,7 @@ final class S3Clients {
                         .apiCallTimeout(config.apiCallTimeout())
                         .apiCallAttemptTimeout(config.apiCallAttemptTimeout())
                         .addMetricPublisher(metrics)
-                        .executionInterceptors(List.copyOf(interceptors)));
+                        .executionInterceptors(guarded(config, interceptors)));
         if (config.endpoint() != null) {
             builder.endpointOverride(config.endpoint());
         }
@@ -76,5 +77,11 @@ final class S3Clients {
             builder.authSchemeProvider(wholeBodySigning());
         }
         return builder.build();
+    }
+
+    private static List<ExecutionInterceptor> guarded(S3StoreConfig config, List<ExecutionInterceptor> interceptors) {
+        List<ExecutionInterceptor> all = new ArrayList<>(interceptors);
+        all.add(0, new NotS3Guard(config.endpoint() != null ? config.endpoint().toString() : "the AWS endpoint"));
+        return List.copyOf(all);
     }
 }
