@@ -57,8 +57,8 @@ public class Ledger implements AutoCloseable {
             return l;
         } catch (SQLException e) {
             closeQuietly(c);
-            throw new LedgerException(file, "is unreadable or corrupt (" + e.getMessage() + "); move it away and run "
-                    + "`segvault reconcile` to rebuild it from the bucket", e);
+            throw new LedgerException(file, "is unreadable or corrupt (" + e.getMessage() + "); run `segvault reconcile`: it moves "
+                    + "the file aside and rebuilds the ledger from the bucket (no re-upload)", e);
         } catch (LedgerException e) {
             closeQuietly(c);
             throw e;
@@ -87,8 +87,8 @@ public class Ledger implements AutoCloseable {
             try (ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
                 String result = rs.next() ? rs.getString(1) : "no answer";
                 if (!"ok".equals(result)) {
-                    throw new LedgerException(file, "failed its integrity check (" + result + "); move it away and run "
-                            + "`segvault reconcile` to rebuild it from the bucket", null);
+                    throw new LedgerException(file, "failed its integrity check (" + result + "); run `segvault reconcile`: it moves "
+                            + "the file aside and rebuilds the ledger from the bucket (no re-upload)", null);
                 }
             }
             s.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)");

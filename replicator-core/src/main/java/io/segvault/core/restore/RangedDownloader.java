@@ -82,8 +82,13 @@ final class RangedDownloader {
             int n;
             while (pos < start + len && (n = in.read(buf, 0, (int) Math.min(buf.length, start + len - pos))) > 0) {
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-                while (bb.hasRemaining()) {
-                    pos += ch.write(bb, pos);
+                try {
+                    while (bb.hasRemaining()) {
+                        pos += ch.write(bb, pos);
+                    }
+                } catch (IOException e) {
+                    // a local write failure (disk full, read-only) is not helped by downloading again
+                    throw new RestoreException("cannot write " + d.file() + ": " + e.getMessage(), e);
                 }
                 progress.advanced(n);
             }
