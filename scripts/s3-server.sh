@@ -11,6 +11,9 @@
 #   stop    stop the daemons this script started and remove the state dir
 #   env     print the `export` lines of a running server
 #   status  exit 0 when the gateway answers, 1 otherwise
+#   gateway-stop / gateway-start
+#           stop only the RADOS Gateway (the S3 endpoint goes away, the data stays) and start
+#           it again: an S3 outage for fault tests
 #
 # Settings (environment):
 #   SEGVAULT_RGW_DIR      state directory            (/tmp/segvault-rgw)
@@ -197,10 +200,31 @@ ENV
   print_env
 }
 
+gateway_stop() {
+  local pidfile=$DIR/run/client.rgw.gw.pid i
+  alive "$pidfile" radosgw || { msg "gateway is not running"; return 0; }
+  kill -TERM "$(cat "$pidfile")"
+  for i in $(seq 1 100); do alive "$pidfile" radosgw || break; sleep 0.1; done
+  alive "$pidfile" radosgw && kill -KILL "$(cat "$pidfile")"
+  msg "gateway stopped"
+}
+
+gateway_start() {
+  [ -f "$DIR/ceph.conf" ] || fail "no server state in $DIR (run: $0 start)"
+  export CEPH_CONF=$DIR/ceph.conf
+  if ! answering; then
+    radosgw -n client.rgw.gw 2>>"$DIR/log/rgw.stderr" || fail "radosgw did not start"
+    wait_until "the gateway on port $PORT" client.rgw.gw curl -sf -o /dev/null "http://127.0.0.1:$PORT/"
+  fi
+  msg "gateway answering on http://127.0.0.1:$PORT"
+}
+
 case "${1:-}" in
   start) start ;;
+  gateway-stop) gateway_stop ;;
+  gateway-start) gateway_start ;;
   stop) stop_daemons; rm -rf "$DIR"; msg "stopped" ;;
   env) print_env ;;
   status) answering ;;
-  *) echo "usage: $0 start|stop|env|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|env|status|gateway-stop|gateway-start" >&2; exit 2 ;;
 esac
