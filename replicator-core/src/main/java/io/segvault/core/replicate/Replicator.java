@@ -118,7 +118,7 @@ public final class Replicator {
                 }
                 LOG.info("{}: {}; taking a new snapshot", repo, e.getMessage());
             } finally {
-                deleteTree(scratch);
+                io.segvault.core.util.FileTree.deleteQuietly(scratch);
             }
         }
     }
@@ -328,17 +328,6 @@ public final class Replicator {
             return Files.createTempDirectory(scratchRoot, repo + "-");
         } catch (IOException e) {
             throw new ReplicationException(repo, "cannot create a scratch directory in " + scratchRoot + ": " + e.getMessage(), true, e);
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("could not remove scratch directory {}: {}", dir, e.toString());
         }
     }
 

@@ -60,7 +60,7 @@ public final class Drill {
             return new Result(repo, r.transaction(), o.exit == 0, full, o.exit, o.output, r.bytes(),
                     Duration.between(start, clock.instant()), clock.instant());
         } finally {
-            Restorer.deleteTree(dir);
+            io.segvault.core.util.FileTree.deleteQuietly(dir);
         }
     }
 

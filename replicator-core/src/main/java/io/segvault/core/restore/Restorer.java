@@ -22,8 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Restores one restore point into a directory that borg accepts: downloads every object the point names
@@ -33,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Restorer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
     private static final String README = "This is a Borg Backup repository.\nSee https://borgbackup.readthedocs.io/\n";
 
     private final PointCatalog catalog;
@@ -82,7 +79,7 @@ public final class Restorer {
         } catch (RestoreException e) {
             throw failed(ref, absTarget, e.getMessage(), e);
         } finally {
-            deleteTree(tmp);
+            io.segvault.core.util.FileTree.deleteQuietly(tmp);
         }
     }
 
@@ -244,16 +241,5 @@ public final class Restorer {
             Files.delete(target);
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("could not remove {}: {}", dir, e.toString());
-        }
     }
 }
