@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FaultProxy implements Closeable {
 
     /** What the proxy does to a matching request. */
-    public enum Fault { SLOWDOWN, RESET, STALL, LATENCY }
+    public enum Fault { SLOWDOWN, RESET, STALL, LATENCY, CORRUPT }
 
     /**
      * One fault rule.
@@ -220,7 +220,11 @@ public final class FaultProxy implements Closeable {
                 RequestHead head = parsed.head();
                 requests.computeIfAbsent(head.operation(), k -> new AtomicInteger()).incrementAndGet();
                 Fault fault = decide(head);
-                if (fault != null && fault != Fault.LATENCY) {
+                if (fault == Fault.CORRUPT && !head.chunked() && head.contentLength() > 0) {
+                    forwardCorrupted(parsed, in, upOut);
+                    continue;
+                }
+                if (fault != null && fault != Fault.LATENCY && fault != Fault.CORRUPT) {
                     inject(fault, parsed, in, client, up, upOut);
                     return;
                 }
@@ -320,6 +324,21 @@ public final class FaultProxy implements Closeable {
         } else {
             copy(in, out, Math.min(bodyLimit, head.contentLength()));
         }
+        out.flush();
+    }
+
+    /** Forwards the request with one bit of its body flipped (the middle byte), as a faulty link or NIC would. */
+    private static void forwardCorrupted(Parsed parsed, InputStream in, OutputStream out) throws IOException {
+        long length = parsed.head().contentLength();
+        long middle = length / 2;
+        out.write(parsed.raw());
+        copy(in, out, middle);
+        int b = in.read();
+        if (b < 0) {
+            throw new IOException("client closed inside the body");
+        }
+        out.write(b ^ 0x01);
+        copy(in, out, length - middle - 1);
         out.flush();
     }
 

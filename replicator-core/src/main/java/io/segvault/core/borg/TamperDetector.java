@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Compares each snapshot of a repository with what the {@link SegmentCatalog} remembers and reports what borg's
@@ -66,6 +67,15 @@ public final class TamperDetector {
      * the modification time).
      */
     public Inspection inspect(String repo, Snapshot snapshot, boolean rehashAll) {
+        return inspect(repo, snapshot, rehashAll, k -> { });
+    }
+
+    /**
+     * As {@link #inspect(String, Snapshot, boolean)}, handing each segment's {@link KnownSegment} to {@code each} as
+     * soon as it is known (in snapshot order, before the next segment is hashed), so a caller can start uploading
+     * segment k while segment k+1 is hashed. Events are only known when the method returns.
+     */
+    public Inspection inspect(String repo, Snapshot snapshot, boolean rehashAll, Consumer<KnownSegment> each) {
         Map<Long, KnownSegment> known = catalog.known(repo);
         OptionalLong knownTransaction = catalog.knownTransaction(repo);
         Instant at = clock.instant();
@@ -83,6 +93,7 @@ public final class TamperDetector {
             }
             changed |= !now.equals(prior);
             current.put(segment.number(), now);
+            each.accept(now);
         }
         if (knownTransaction.isPresent()) {
             List<KnownSegment> vanished = known.values().stream().filter(k -> !current.containsKey(k.number()))

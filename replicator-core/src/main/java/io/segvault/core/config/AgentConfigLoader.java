@@ -402,7 +402,7 @@ public final class AgentConfigLoader {
     }
 
     private String checksum() {
-        return oneOf("upload.checksum", "auto", "content-md5", "flexible");
+        return oneOf("upload.checksum", "auto", "sha256", "content-md5", "flexible");
     }
 
     private String oneOf(String key, String... allowed) {

@@ -32,8 +32,9 @@ public final class ConfigSchema {
             opt("upload.maxBandwidth", Type.SIZE, "0", "Upload cap in bytes per second across all uploads (e.g. 50MiB); 0 = none."),
             opt("upload.maxIndexSize", Type.SIZE, "1GiB", "index.T files above this size are not uploaded (borg rebuilds "
                     + "the index on first use); the restore point records that it was omitted."),
-            opt("upload.checksum", Type.STRING, "auto", "Checksum on every PUT and part: `auto` (flexible checksums on AWS, "
-                    + "Content-MD5 on custom endpoints), `content-md5`, or `flexible`."),
+            opt("upload.checksum", Type.STRING, "auto", "Checksum the server verifies on every PUT and part: `auto` (flexible "
+                    + "checksums on AWS, `sha256` on custom endpoints), `sha256` (the body's SHA-256 in the signed "
+                    + "`x-amz-content-sha256` header; not for AWS), `content-md5`, or `flexible`."),
             opt("follow.rescanInterval", Type.DURATION, "5m", "Full rescan of every repository, whatever the file-system events said."),
             opt("follow.events", Type.BOOLEAN, "true", "React to file-system events (inotify) within a second of a commit."),
             opt("follow.debounce", Type.DURATION, "500ms", "Events closer together than this are handled as one."),

@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -125,20 +126,24 @@ public final class Replicator {
 
     private SyncResult replicate(String repo, BorgRepository borg, String repoId, Path scratch, Instant start) {
         Snapshot snap = borg.snapshot(scratch);
-        Inspection inspection = detector.inspect(repo, snap);
-        recordEvents(inspection.events());
         long t = snap.transaction();
+        boolean done = ledger.point(repo, t).isPresent();
+        Batch batch = new Batch(repo);
+        Map<Long, SegmentFile> files = new HashMap<>();
+        snap.segments().forEach(s -> files.put(s.number(), s));
+        List<CompletableFuture<RestorePoint.SegmentEntry>> segs = new ArrayList<>();
+        // each segment's upload starts as soon as it is hashed, while the next one is hashed
+        Inspection inspection = detector.inspect(repo, snap, false, known -> {
+            if (!done) {
+                segs.add(uploadSegment(batch, files.get(known.number()), known));
+            }
+        });
+        recordEvents(inspection.events());
         meters.gauge(Meters.COMMITTED_TXN, t, "repo", repo);
-        if (ledger.point(repo, t).isPresent()) {
+        if (done) {
             meters.gauge(Meters.PENDING_SEGMENTS, 0, "repo", repo);
             meters.gauge(Meters.PENDING_BYTES, 0, "repo", repo);
             return new SyncResult(repo, t, false, 0, 0, 0, inspection.events().size(), Duration.between(start, clock.instant()));
-        }
-        Batch batch = new Batch(repo);
-        List<CompletableFuture<RestorePoint.SegmentEntry>> segs = new ArrayList<>();
-        for (SegmentFile s : snap.segments()) {
-            KnownSegment known = inspection.segments().get(s.number());
-            segs.add(uploadSegment(batch, s, known));
         }
         List<CompletableFuture<RestorePoint.ControlEntry>> controls = new ArrayList<>();
         boolean indexOmitted = false;
@@ -176,9 +181,6 @@ public final class Replicator {
     }
 
     private CompletableFuture<RestorePoint.SegmentEntry> uploadSegment(Batch batch, SegmentFile s, KnownSegment known) {
-        if (known == null) {
-            throw new IllegalStateException("tamper detector returned no hash for segment " + s.number() + " of " + batch.repo);
-        }
         String key = layout.segment(batch.repo, s.number(), known.sha256());
         String rel = layout.relative(batch.repo, key);
         var done = offsite.find(key, known.sha256());

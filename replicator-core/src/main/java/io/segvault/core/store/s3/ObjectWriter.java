@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -33,8 +34,10 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * Writes the bytes of one {@link PutRequest}: a single PutObject up to the multipart threshold, otherwise a
  * multipart upload whose parts are read in order on the calling thread (which also computes the full
  * SHA-256) and sent in parallel, at most {@code partsInFlight} at a time, from buffers of the store-wide
- * {@link PartBufferPool}. Every PutObject and UploadPart carries a checksum (Content-MD5 or CRC32C) and
- * every write asks for the lock. A multipart upload is aborted on every failure path.
+ * {@link PartBufferPool}. Every PutObject and UploadPart carries a checksum the server verifies (its signed
+ * SHA-256, Content-MD5 or CRC32C) and every write asks for the lock. A single PUT under the SHA256 strategy is
+ * not hashed here: the signer's hash of the body is compared with the request's by {@link SignedPayloadGuard}.
+ * A multipart upload is aborted on every failure path.
  */
 final class ObjectWriter {
 
@@ -45,6 +48,8 @@ final class ObjectWriter {
     private final S3Client s3;
     private final S3StoreConfig config;
     private final boolean md5;
+    private final boolean signed;
+    private final boolean flexible;
     private final PartBufferPool pool;
     private final ExecutorService executor;
 
@@ -52,6 +57,8 @@ final class ObjectWriter {
         this.s3 = s3;
         this.config = config;
         this.md5 = config.effectiveChecksums() == ChecksumStrategy.CONTENT_MD5;
+        this.signed = config.effectiveChecksums() == ChecksumStrategy.SHA256;
+        this.flexible = config.effectiveChecksums() == ChecksumStrategy.FLEXIBLE;
         this.pool = pool;
         this.executor = executor;
     }
@@ -73,8 +80,10 @@ final class ObjectWriter {
         byte[] buffer = acquireUninterruptibly(request, size);
         try {
             readFully(request, reader, buffer, size, 0);
-            String actual = Hashes.sha256Hex(buffer, size);
-            requireSha256(request, actual);
+            if (!signed) {
+                // signed: the signer hashes the body and SignedPayloadGuard compares it with the request's SHA-256
+                requireSha256(request, Hashes.sha256Hex(buffer, size));
+            }
             PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(config.bucket()).key(request.key())
                     .contentLength((long) size).contentType(CONTENT_TYPE)
                     .metadata(Map.of(SHA256_METADATA, request.sha256()))
@@ -82,7 +91,7 @@ final class ObjectWriter {
                     .objectLockRetainUntilDate(request.retention().retainUntil());
             if (md5) {
                 put.contentMD5(Hashes.md5Base64(buffer, size));
-            } else {
+            } else if (flexible) {
                 put.checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
             }
             if (ifNoneMatch) {
@@ -91,7 +100,7 @@ final class ObjectWriter {
             try {
                 return s3.putObject(put.build(), body(buffer, size)).versionId();
             } catch (RuntimeException e) {
-                throw S3Errors.mapLockedWrite(config.bucket(), request.key(), "PutObject", e);
+                throw refusedPayload(e).orElseGet(() -> S3Errors.mapLockedWrite(config.bucket(), request.key(), "PutObject", e));
             }
         } finally {
             pool.release(buffer);
@@ -114,6 +123,12 @@ final class ObjectWriter {
 
     static ObjectLockMode lockMode(LockMode mode) {
         return mode == LockMode.GOVERNANCE ? ObjectLockMode.GOVERNANCE : ObjectLockMode.COMPLIANCE;
+    }
+
+    /** The guard's refusal to send a body, as the IntegrityException it stands for. */
+    private static Optional<ObjectStoreException> refusedPayload(RuntimeException e) {
+        return SignedPayloadGuard.PayloadMismatchException.in(e)
+                .map(p -> new IntegrityException(p.key(), p.getMessage(), e));
     }
 
     private static void requireSha256(PutRequest request, String actual) {
@@ -171,7 +186,7 @@ final class ObjectWriter {
                     .key(request.key()).contentType(CONTENT_TYPE).metadata(Map.of(SHA256_METADATA, request.sha256()))
                     .objectLockMode(lockMode(request.retention().mode()))
                     .objectLockRetainUntilDate(request.retention().retainUntil());
-            if (!md5) {
+            if (flexible) {
                 create.checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
             }
             try {
@@ -269,7 +284,7 @@ final class ObjectWriter {
                     .uploadId(uploadId).partNumber(partNumber).contentLength((long) length);
             if (md5) {
                 part.contentMD5(Hashes.md5Base64(buffer, length));
-            } else {
+            } else if (flexible) {
                 part.checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
             }
             try {
@@ -277,8 +292,8 @@ final class ObjectWriter {
                 return CompletedPart.builder().partNumber(partNumber).eTag(response.eTag())
                         .checksumCRC32C(response.checksumCRC32C()).build();
             } catch (RuntimeException e) {
-                throw S3Errors.map(config.bucket(), request.key(),
-                        "UploadPart " + partNumber + "/" + parts + " of upload " + uploadId, e);
+                throw refusedPayload(e).orElseGet(() -> S3Errors.map(config.bucket(), request.key(),
+                        "UploadPart " + partNumber + "/" + parts + " of upload " + uploadId, e));
             }
         }
 

@@ -22,17 +22,18 @@ final class S3Clients {
     }
 
     /**
-     * With Content-MD5 there is no trailing checksum, so bodies need no aws-chunked encoding: over HTTPS they
-     * go as UNSIGNED-PAYLOAD (TLS and Content-MD5 protect them), over plain HTTP the SDK still signs the
-     * whole body's SHA-256 in one header. On Ceph RGW over HTTP this is markedly faster than the default
-     * per-chunk signatures (docs/benchmarks.md, "Multipart strategy").
+     * Without trailing checksums bodies need no aws-chunked encoding. With {@code signPayload} the whole body's
+     * SHA-256 goes in the signed {@code x-amz-content-sha256} header over HTTP and HTTPS alike (the server checks
+     * it: that is the SHA256 strategy's checksum); without it, over HTTPS the body goes as UNSIGNED-PAYLOAD (TLS
+     * and Content-MD5 protect it) while over plain HTTP the SDK signs it anyway. On Ceph RGW one whole-body hash
+     * is markedly faster than the default per-chunk signatures (docs/benchmarks.md).
      */
-    private static S3AuthSchemeProvider wholeBodySigning() {
+    private static S3AuthSchemeProvider wholeBodySigning(boolean signPayload) {
         S3AuthSchemeProvider defaults = S3AuthSchemeProvider.defaultProvider();
         return params -> defaults.resolveAuthScheme(params).stream()
                 .map(option -> option.toBuilder()
                         .putSignerProperty(AwsV4FamilyHttpSigner.CHUNK_ENCODING_ENABLED, false)
-                        .putSignerProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                        .putSignerProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, signPayload)
                         .build())
                 .toList();
     }
@@ -74,7 +75,7 @@ final class S3Clients {
             builder.endpointOverride(config.endpoint());
         }
         if (!flexible) {
-            builder.authSchemeProvider(wholeBodySigning());
+            builder.authSchemeProvider(wholeBodySigning(config.effectiveChecksums() == ChecksumStrategy.SHA256));
         }
         return builder.build();
     }
@@ -82,6 +83,9 @@ final class S3Clients {
     private static List<ExecutionInterceptor> guarded(S3StoreConfig config, List<ExecutionInterceptor> interceptors) {
         List<ExecutionInterceptor> all = new ArrayList<>(interceptors);
         all.add(0, new NotS3Guard(config.endpoint() != null ? config.endpoint().toString() : "the AWS endpoint"));
+        if (config.effectiveChecksums() == ChecksumStrategy.SHA256) {
+            all.add(new SignedPayloadGuard());
+        }
         return List.copyOf(all);
     }
 }

@@ -42,9 +42,16 @@ public record S3StoreConfig(String bucket, URI endpoint, String region, boolean 
 
     /** How each write proves its bytes to the server. */
     public enum ChecksumStrategy {
-        /** FLEXIBLE on AWS (no endpoint configured), CONTENT_MD5 on custom endpoints. */
+        /** FLEXIBLE on AWS (no endpoint configured), SHA256 on custom endpoints. */
         AUTO,
-        /** Content-MD5 on every PutObject and UploadPart, SDK checksums only where required (Ceph RGW). */
+        /**
+         * The body's SHA-256 in the signed {@code x-amz-content-sha256} header of every PutObject and UploadPart (SigV4
+         * payload signing, over HTTP and HTTPS); the server recomputes it and refuses a body that differs. For servers
+         * that verify signed payloads but not {@code x-amz-checksum-*} (Ceph RGW); AWS refuses Object Lock writes
+         * without Content-MD5 or a flexible checksum, so not for AWS.
+         */
+        SHA256,
+        /** Content-MD5 on every PutObject and UploadPart, SDK checksums only where required. */
         CONTENT_MD5,
         /** SDK flexible checksums (CRC32C, trailing) on every PutObject and UploadPart. */
         FLEXIBLE
@@ -114,7 +121,7 @@ public record S3StoreConfig(String bucket, URI endpoint, String region, boolean 
         if (checksums != ChecksumStrategy.AUTO) {
             return checksums;
         }
-        return awsEndpoint() ? ChecksumStrategy.FLEXIBLE : ChecksumStrategy.CONTENT_MD5;
+        return awsEndpoint() ? ChecksumStrategy.FLEXIBLE : ChecksumStrategy.SHA256;
     }
 
     private static void requireText(String value, String name) {

@@ -66,7 +66,7 @@ class S3ChecksumHeadersTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ChecksumStrategy.class, names = {"CONTENT_MD5", "FLEXIBLE"})
+    @EnumSource(value = ChecksumStrategy.class, names = {"SHA256", "CONTENT_MD5", "FLEXIBLE"})
     void every_put_and_part_carries_a_checksum_and_the_lock(ChecksumStrategy strategy) {
         S3StoreConfig config = S3StoreConfig.builder("bucket").endpoint(stub.endpoint()).checksums(strategy)
                 .conditionalWrites(S3StoreConfig.ConditionalWrites.OFF).partSize(5 * MIB).multipartThreshold(MIB)
@@ -90,8 +90,16 @@ class S3ChecksumHeadersTest {
                 || s.operation().equals("UploadPart")).toList();
         assertThat(writes).extracting(Sent::operation).containsExactlyInAnyOrder("PutObject", "UploadPart",
                 "UploadPart", "UploadPart");
+        if (strategy == ChecksumStrategy.SHA256) {
+            assertThat(writes.stream().filter(s -> s.operation().equals("PutObject")).findFirst().orElseThrow()
+                    .first("x-amz-content-sha256")).as("a single PUT's signed hash is the object's SHA-256")
+                    .isEqualTo(TestData.sha256(TestData.bytes(1, 1000)));
+        }
         assertThat(writes).allSatisfy(s -> {
-            if (strategy == ChecksumStrategy.CONTENT_MD5) {
+            if (strategy == ChecksumStrategy.SHA256) {
+                assertThat(s.first("x-amz-content-sha256")).as(s.operation() + " signs its payload").matches("[0-9a-f]{64}");
+                assertThat(s.has("Content-MD5")).as(s.operation() + " needs no MD5").isFalse();
+            } else if (strategy == ChecksumStrategy.CONTENT_MD5) {
                 assertThat(s.first("Content-MD5")).as(s.operation()).matches("[A-Za-z0-9+/]{22}==");
             } else {
                 boolean checksumHeader = s.has("x-amz-checksum-crc32c")
@@ -105,5 +113,24 @@ class S3ChecksumHeadersTest {
                     assertThat(Instant.parse(s.first("x-amz-object-lock-retain-until-date")))
                             .isEqualTo(asked.retainUntil());
                 });
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_single_put_whose_bytes_are_not_the_named_ones_is_refused_before_it_is_sent() {
+        S3StoreConfig config = S3StoreConfig.builder("bucket").endpoint(stub.endpoint())
+                .conditionalWrites(S3StoreConfig.ConditionalWrites.OFF).build();
+        assertThat(config.effectiveChecksums()).isEqualTo(ChecksumStrategy.SHA256);
+        byte[] hashed = TestData.bytes(3, 4000);
+        byte[] changed = hashed.clone();
+        changed[1234] ^= 1;
+        Retention asked = Retention.compliance(Instant.now().plus(1, ChronoUnit.DAYS));
+        try (S3ObjectStore store = S3ObjectStore.create(config, Clock.systemUTC(), List.of(recorder))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.putOnce(new PutRequest("k",
+                            ObjectSource.ofBytes(changed), TestData.sha256(hashed), asked)))
+                    .isInstanceOf(io.segvault.core.store.IntegrityException.class)
+                    .hasMessageContaining("k").hasMessageContaining(TestData.sha256(hashed))
+                    .hasMessageContaining("nothing was written");
+            assertThat(store.head("k")).as("the stub received no PutObject").isEmpty();
+        }
     }
 }

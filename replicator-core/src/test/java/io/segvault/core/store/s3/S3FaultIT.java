@@ -70,6 +70,31 @@ class S3FaultIT {
     }
 
     @Test
+    void a_body_corrupted_on_the_wire_is_refused_by_the_server_and_nothing_is_written(LockedBucket bucket) {
+        try (FaultProxy proxy = FaultProxy.to(bucket.server().endpoint())
+                .rule(Rule.of(Fault.CORRUPT, "PutObject").maxFaults(1))
+                .rule(Rule.of(Fault.CORRUPT, "UploadPart").maxFaults(1)).start();
+             S3ObjectStore s3 = S3ObjectStore.create(through(proxy, bucket).maxRetries(0).build())) {
+            assertThat(through(proxy, bucket).build().effectiveChecksums()).as("the default on a custom endpoint")
+                    .isEqualTo(S3StoreConfig.ChecksumStrategy.SHA256);
+            byte[] small = TestData.bytes(5, (int) MIB);
+            byte[] large = TestData.bytes(6, (int) (12 * MIB));
+
+            assertThatThrownBy(() -> s3.putOnce(request("corrupt/single", small)))
+                    .isInstanceOf(io.segvault.core.store.IntegrityException.class).hasMessageContaining("corrupt/single");
+            assertThatThrownBy(() -> s3.putOnce(request("corrupt/multi", large)))
+                    .isInstanceOf(io.segvault.core.store.IntegrityException.class).hasMessageContaining("corrupt/multi");
+
+            assertThat(proxy.events()).extracting(FaultProxy.Event::operation).containsExactly("PutObject", "UploadPart");
+            assertThat(s3.head("corrupt/single")).isEmpty();
+            assertThat(s3.head("corrupt/multi")).isEmpty();
+            assertThat(S3ItSupport.openUploads(bucket)).as("the multipart upload was aborted").isEmpty();
+            StoredObject again = s3.putOnce(request("corrupt/single", small));
+            assertThat(TestData.sha256(s3.get(again.key(), again.versionId(), 0, -1))).isEqualTo(TestData.sha256(small));
+        }
+    }
+
+    @Test
     void persistent_slowdowns_use_exactly_sdk_attempts_times_resilience_attempts(LockedBucket bucket) {
         int perCall = SDK_RETRIES + 1;
         int failingPuts = perCall * THREE_ATTEMPTS.maxAttempts() + 2;

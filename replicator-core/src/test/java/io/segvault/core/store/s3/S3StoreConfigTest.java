@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 class S3StoreConfigTest {
 
     @Test
-    void auto_checksums_are_flexible_on_aws_and_content_md5_elsewhere() {
+    void auto_checksums_are_flexible_on_aws_and_signed_sha256_elsewhere() {
         assertThat(S3StoreConfig.builder("b").build().effectiveChecksums()).isEqualTo(ChecksumStrategy.FLEXIBLE);
         assertThat(S3StoreConfig.builder("b").endpoint(URI.create("https://s3.eu-west-1.amazonaws.com")).build()
                 .effectiveChecksums()).isEqualTo(ChecksumStrategy.FLEXIBLE);
         S3StoreConfig ceph = S3StoreConfig.builder("b").endpoint(URI.create("http://127.0.0.1:7480")).build();
-        assertThat(ceph.effectiveChecksums()).isEqualTo(ChecksumStrategy.CONTENT_MD5);
+        assertThat(ceph.effectiveChecksums()).isEqualTo(ChecksumStrategy.SHA256);
         assertThat(ceph.pathStyle()).isTrue();
         assertThat(ceph.toBuilder().checksums(ChecksumStrategy.FLEXIBLE).build().effectiveChecksums())
                 .isEqualTo(ChecksumStrategy.FLEXIBLE);
