@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +41,14 @@ public final class Reconciler {
         this.layout = layout;
     }
 
-    /** What a rebuild found. */
-    public record Result(String repo, int segments, int points, int foreignVersions, int unknownKeys) {
+    /**
+     * What a rebuild found; {@code listedKeys} are all keys the listing returned under the repository's prefix (with
+     * delete markers and keys outside the format), which {@link Replicator#trustListing} can use once.
+     */
+    public record Result(String repo, int segments, int points, int foreignVersions, int unknownKeys, Set<String> listedKeys) {
+        public Result {
+            listedKeys = Set.copyOf(listedKeys);
+        }
     }
 
     public Result rebuild(String repo) {
@@ -84,7 +91,7 @@ public final class Reconciler {
         }
         LOG.info("{}: ledger rebuilt from the bucket: {} segments, {} restore points, {} foreign versions", repo, segments,
                 points.size(), foreign);
-        return new Result(repo, segments, points.size(), foreign, unknown);
+        return new Result(repo, segments, points.size(), foreign, unknown, byKey.keySet());
     }
 
     private PointRecord readPoint(String repo, String key, ObjectVersion v) {

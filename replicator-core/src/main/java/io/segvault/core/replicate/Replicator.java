@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,6 +68,7 @@ public final class Replicator {
     private final OffsiteIndex offsite;
     private final IdentityGuard identity;
     private final Map<String, CompletableFuture<UploadedObject>> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> listings = new ConcurrentHashMap<>();
 
     /** Collaborators of a replicator; built by the agent's wiring. */
     public record Parts(ObjectStore store, Ledger ledger, BucketLayout layout, RetentionPolicy retention, TamperDetector detector,
@@ -89,6 +91,14 @@ public final class Replicator {
         this.identity = new IdentityGuard(store, ledger, layout, retention, clock);
     }
 
+    /**
+     * Keys a listing of {@code repo}'s prefix has just returned (the ledger was rebuilt from it, under the state lock):
+     * the first snapshot of the next pass writes keys not among them without asking the bucket first.
+     */
+    public void trustListing(String repo, Set<String> listedKeys) {
+        listings.put(repo, Set.copyOf(listedKeys));
+    }
+
     /** One full pass of one repository; returns when T has a verified restore point offsite. */
     public SyncResult sync(String repo, Path path) {
         Instant start = clock.instant();
@@ -108,10 +118,12 @@ public final class Replicator {
         BorgRepository borg = BorgRepository.open(path);
         String repoId = borg.readConfig().id();
         identity.ensure(repo, repoId);
+        Set<String> listed = listings.remove(repo);
         for (int attempt = 1; ; attempt++) {
             Path scratch = newScratch(repo);
             try {
-                return replicate(repo, borg, repoId, scratch, start);
+                // only the first attempt may trust the listing: a failed one may have written some keys
+                return replicate(new Batch(repo, attempt == 1 ? listed : null), borg, repoId, scratch, start);
             } catch (SnapshotMovedException e) {
                 if (attempt >= SNAPSHOT_ATTEMPTS) {
                     throw new ReplicationException(repo, "the repository kept changing under the snapshot (" + e.getMessage()
@@ -124,11 +136,11 @@ public final class Replicator {
         }
     }
 
-    private SyncResult replicate(String repo, BorgRepository borg, String repoId, Path scratch, Instant start) {
+    private SyncResult replicate(Batch batch, BorgRepository borg, String repoId, Path scratch, Instant start) {
+        String repo = batch.repo;
         Snapshot snap = borg.snapshot(scratch);
         long t = snap.transaction();
         boolean done = ledger.point(repo, t).isPresent();
-        Batch batch = new Batch(repo);
         Map<Long, SegmentFile> files = new HashMap<>();
         snap.segments().forEach(s -> files.put(s.number(), s));
         List<CompletableFuture<RestorePoint.SegmentEntry>> segs = new ArrayList<>();
@@ -174,9 +186,16 @@ public final class Replicator {
         final AtomicLong bytes = new AtomicLong();
         final AtomicInteger pendingSegments = new AtomicInteger();
         final AtomicLong pendingBytes = new AtomicLong();
+        private final Set<String> listed;
 
-        Batch(String repo) {
+        Batch(String repo, Set<String> listed) {
             this.repo = repo;
+            this.listed = listed;
+        }
+
+        /** Whether a listing taken just before this pass showed {@code key} absent. */
+        boolean listedAbsent(String key) {
+            return listed != null && !listed.contains(key);
         }
     }
 
@@ -235,7 +254,8 @@ public final class Replicator {
         Instant t0 = clock.instant();
         Retention lock = Retention.compliance(retention.retainUntil(t0));
         try {
-            StoredObject stored = store.putOnce(new PutRequest(key, ThrottledSource.wrap(source, throttle), sha256, lock));
+            StoredObject stored = store.putOnce(new PutRequest(key, ThrottledSource.wrap(source, throttle), sha256, lock,
+                    batch.listedAbsent(key)));
             UploadedObject o = new UploadedObject(batch.repo, key, stored.size(), sha256, stored.versionId(), stored.retainUntil());
             offsite.record(o);
             batch.uploaded.incrementAndGet();
@@ -297,7 +317,7 @@ public final class Replicator {
         StoredObject stored;
         try {
             Retention lock = Retention.compliance(retention.retainUntil(clock));
-            stored = store.putOnce(new PutRequest(key, ObjectSource.ofBytes(bytes), sha, lock));
+            stored = store.putOnce(new PutRequest(key, ObjectSource.ofBytes(bytes), sha, lock, batch.listedAbsent(key)));
         } catch (ObjectConflictException e) {
             throw new ReplicationException(repo, "restore point " + key + " already exists offsite with other content: the "
                     + "repository's history forked (restored to an older state?); replicate it under a new name", true, e);

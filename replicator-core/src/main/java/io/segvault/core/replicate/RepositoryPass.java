@@ -39,6 +39,7 @@ public final class RepositoryPass {
         try {
             if (ledger.isEmpty(repo) && reconciled.add(repo)) {
                 Reconciler.Result r = reconciler.rebuild(repo);
+                replicator.trustListing(repo, r.listedKeys());
                 if (r.segments() > 0 || r.points() > 0) {
                     LOG.info("{}: the ledger knew nothing of this repository; rebuilt it from the bucket ({} segments, {} points)",
                             repo, r.segments(), r.points());

@@ -32,7 +32,10 @@ public interface ObjectStore extends AutoCloseable {
     /** The bucket name (for messages). */
     String bucket();
 
-    /** Writes {@code request} once, locked; see the class contract. */
+    /**
+     * Writes {@code request} once, locked; see the class contract. With {@link PutRequest#listedAbsent()} the
+     * implementation may skip looking for an existing version before its first write attempt.
+     */
     StoredObject putOnce(PutRequest request);
 
     /** The key's current version, or empty when the key has no version or its current version is a delete marker. */

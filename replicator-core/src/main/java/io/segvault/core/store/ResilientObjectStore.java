@@ -91,7 +91,9 @@ public final class ResilientObjectStore implements ObjectStore {
 
     @Override
     public StoredObject putOnce(PutRequest request) {
-        return run(request.key(), () -> delegate.putOnce(request));
+        // a later attempt may follow a write that landed: it must look before it writes again
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        return run(request.key(), () -> delegate.putOnce(first.getAndSet(false) ? request : request.withoutListing()));
     }
 
     @Override

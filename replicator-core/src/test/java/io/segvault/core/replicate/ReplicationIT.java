@@ -98,12 +98,15 @@ class ReplicationIT {
             rig.pass().run("acme", repo);
             long writes = rig.writes();
             assertThat(writes).isGreaterThan(5);
+            long heads = rig.s3.requestCount("HeadObject");
+            assertThat(heads).as("the empty ledger was rebuilt from a listing just before, so objects the listing did not "
+                    + "show are written without asking first: one verifying HEAD per object, plus repo.json's check")
+                    .isBetween(writes, writes + 2);
 
             SyncResult again = rig.pass().run("acme", repo);
             assertThat(again.pointWritten()).isFalse();
             assertThat(rig.writes()).as("second pass with nothing new").isEqualTo(writes);
-            assertThat(rig.s3.requestCount("HeadObject")).as("a sealed segment offsite costs no request")
-                    .isEqualTo(rig.s3.requestCount("HeadObject"));
+            assertThat(rig.s3.requestCount("HeadObject")).as("a sealed segment offsite costs no request").isEqualTo(heads);
 
             rig.ledger().close();
             for (String f : List.of(Ledger.FILE_NAME, Ledger.FILE_NAME + "-wal", Ledger.FILE_NAME + "-shm")) {

@@ -96,4 +96,25 @@ class ResilientObjectStoreTest {
                 .hasMessageContaining("circuit breaker is OPEN").hasMessageContaining("bkt");
         assertThat(memory.preflight().problems()).as("the store itself was not called while open").isEmpty();
     }
+
+    @Test
+    void a_retried_put_looks_for_the_key_again_even_when_the_caller_listed_it_absent() {
+        java.util.List<PutRequest> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ObjectStore recording = (ObjectStore) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ObjectStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("putOnce")) {
+                        seen.add((PutRequest) args[0]);
+                        if (seen.size() == 1) {
+                            throw new StoreUnavailableException("k", "connection reset after the body was sent", null);
+                        }
+                    }
+                    return method.getName().equals("bucket") ? "b" : method.invoke(memory, args);
+                });
+        ResilientObjectStore guarded = new ResilientObjectStore(recording, FAST, null);
+        byte[] data = "listed".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        guarded.putOnce(new PutRequest("k", ObjectSource.ofBytes(data), TestData.sha256(data),
+                Retention.compliance(NOW.plusSeconds(3600)), true));
+
+        assertThat(seen).extracting(PutRequest::listedAbsent).containsExactly(true, false);
+    }
 }

@@ -111,7 +111,7 @@ public final class S3ObjectStore implements ObjectStore, ObjectDeleter {
 
     @Override
     public StoredObject putOnce(PutRequest request) {
-        Optional<StoredObject> existing = head(request.key());
+        Optional<StoredObject> existing = request.listedAbsent() ? Optional.empty() : head(request.key());
         if (existing.isPresent()) {
             return settleExisting(request, existing.get(), null);
         }
