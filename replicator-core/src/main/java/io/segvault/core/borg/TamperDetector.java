@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
@@ -26,12 +30,21 @@ import java.util.function.Consumer;
  *       even when a committed transaction (a compaction) explains it, and instead of the per-segment events.</li>
  * </ul>
  *
- * <p>Segments are hashed only when their {@link Fingerprint} is new or changed, so a steady repository costs one
+ * <p>Segments are hashed only when their {@link Fingerprint} is new or changed (several at once, ahead of the one
+ * being reported), so a steady repository costs one
  * directory listing per inspection. The catalog is updated to the snapshot after every inspection, so each change
  * is reported once. Nothing in the repository is touched. Thread-safe as long as one repository is not inspected by
  * two threads at once.
  */
 public final class TamperDetector {
+
+    /** Segments hashed at once: one per core, at least 2, at most 4. */
+    private static final int AHEAD = Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    private static final ExecutorService HASHERS = Executors.newFixedThreadPool(AHEAD, r -> {
+        Thread t = new Thread(r, "segvault-hash");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final SegmentCatalog catalog;
     private final Clock clock;
@@ -72,7 +85,7 @@ public final class TamperDetector {
 
     /**
      * As {@link #inspect(String, Snapshot, boolean)}, handing each segment's {@link KnownSegment} to {@code each} as
-     * soon as it is known (in snapshot order, before the next segment is hashed), so a caller can start uploading
+     * soon as it is known (in snapshot order, while later segments are being hashed), so a caller can start uploading
      * segment k while segment k+1 is hashed. Events are only known when the method returns.
      */
     public Inspection inspect(String repo, Snapshot snapshot, boolean rehashAll, Consumer<KnownSegment> each) {
@@ -83,10 +96,10 @@ public final class TamperDetector {
         Map<Long, KnownSegment> current = new TreeMap<>();
         boolean changed = knownTransaction.isEmpty() || knownTransaction.getAsLong() != snapshot.transaction()
                 || known.size() != snapshot.segments().size();
+        HashAhead ahead = new HashAhead(snapshot.segments(), known, rehashAll);
         for (SegmentFile segment : snapshot.segments()) {
             KnownSegment prior = known.get(segment.number());
-            boolean trusted = !rehashAll && prior != null && prior.fingerprint().equals(segment.fingerprint());
-            KnownSegment now = trusted ? prior : hash(segment);
+            KnownSegment now = ahead.next();
             if (prior != null && !prior.sha256().equals(now.sha256())) {
                 events.add(new TamperEvent(repo, TamperEvent.Kind.CONTENT_CHANGED, segment.number(),
                         contentChanged(prior, now, knownTransaction.getAsLong(), snapshot.transaction()), at));
@@ -107,6 +120,45 @@ public final class TamperDetector {
             catalog.remember(repo, snapshot.transaction(), current.values());
         }
         return new Inspection(current, events);
+    }
+
+    /**
+     * Known segments in snapshot order; segments to hash are hashed up to {@link #AHEAD} ahead of the one asked for,
+     * on the shared {@link #HASHERS} pool, so large new segments are hashed on all cores while earlier ones upload.
+     */
+    private static final class HashAhead {
+        private final List<SegmentFile> segments;
+        private final Map<Long, KnownSegment> known;
+        private final boolean rehashAll;
+        private final List<CompletableFuture<KnownSegment>> started = new ArrayList<>();
+        private int taken;
+
+        HashAhead(List<SegmentFile> segments, Map<Long, KnownSegment> known, boolean rehashAll) {
+            this.segments = segments;
+            this.known = known;
+            this.rehashAll = rehashAll;
+        }
+
+        KnownSegment next() {
+            while (started.size() < segments.size() && started.size() <= taken + AHEAD) {
+                started.add(start(segments.get(started.size())));
+            }
+            CompletableFuture<KnownSegment> f = started.get(taken++);
+            try {
+                return f.join();
+            } catch (CompletionException e) {
+                started.subList(taken, started.size()).forEach(other -> other.cancel(false));
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
+        }
+
+        private CompletableFuture<KnownSegment> start(SegmentFile segment) {
+            KnownSegment prior = known.get(segment.number());
+            if (!rehashAll && prior != null && prior.fingerprint().equals(segment.fingerprint())) {
+                return CompletableFuture.completedFuture(prior);
+            }
+            return CompletableFuture.supplyAsync(() -> hash(segment), HASHERS);
+        }
     }
 
     private static KnownSegment hash(SegmentFile segment) {

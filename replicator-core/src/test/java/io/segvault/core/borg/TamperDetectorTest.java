@@ -59,6 +59,28 @@ class TamperDetectorTest {
     }
 
     @Test
+    void each_segment_is_handed_over_in_snapshot_order_with_its_own_hash_although_several_are_hashed_at_once() {
+        Snapshot snap = snapshot();
+        List<KnownSegment> handed = new ArrayList<>();
+        Inspection inspection = detector.inspect(REPO, snap, false, handed::add);
+
+        assertThat(handed).extracting(KnownSegment::number)
+                .containsExactlyElementsOf(snap.segments().stream().map(SegmentFile::number).toList());
+        assertThat(handed).allSatisfy(k -> assertThat(k.sha256())
+                .isEqualTo(SegmentReader.hash(fake.segmentPath(k.number())).sha256()));
+        assertThat(handed).containsExactlyElementsOf(inspection.segments().values());
+    }
+
+    @Test
+    void a_segment_that_vanishes_before_it_is_hashed_fails_the_inspection_and_names_it() throws IOException {
+        Snapshot snap = snapshot();
+        Files.delete(fake.segmentPath(7));
+        assertThatThrownBy(() -> detector.inspect(REPO, snap)).isInstanceOf(BorgRepositoryException.class)
+                .hasMessageContaining("segment 7").hasMessageContaining("vanished");
+        assertThat(catalog.knownTransaction(REPO)).as("nothing remembered from a failed inspection").isEmpty();
+    }
+
+    @Test
     void unchanged_fingerprint_is_not_hashed_again_unless_asked() {
         Snapshot first = snapshot();
         detector.inspect(REPO, first);
