@@ -24,8 +24,8 @@ import java.util.Optional;
 /**
  * Local record of what is offsite: uploaded objects, restore points, known segments and tamper
  * events, in an embedded SQLite database ({@code <state>/ledger.db}, WAL journal, synchronous=FULL so a
- * record survives a crash once the call returns; the one exception is {@link #recordPass}). It is a cache of the bucket: {@code segvault reconcile}
- * rebuilds it from a bucket listing, so losing it never causes a re-upload. A ledger written by a newer
+ * record survives a crash once the call returns; the one exception is {@link #recordPass}). It is a cache of the
+ * bucket: {@code segvault reconcile} rebuilds it from a bucket listing, so losing it never causes a re-upload. A ledger written by a newer
  * segvault is refused. Thread-safe (one connection, synchronized).
  */
 public class Ledger implements AutoCloseable {
