@@ -121,6 +121,7 @@ median() {
 # column COL of the successful rows of SCENARIO CASE CONTENDER
 values() { awk -F'\t' -v s="$1" -v c="$2" -v w="$3" -v k="$4" '$1 == s && $2 == c && $3 == w && $12 == 0 {print $k}' "$RESULTS"; }
 med() { values "$@" | median; }
+mean() { values "$@" | awk '{n++; s += $1} END { if (n) print s / n }'; }
 maxof() { values "$@" | sort -g | tail -1; }
 runs_ok() { values "$1" "$2" "$3" 5 | wc -l | tr -d ' '; }
 runs_all() { awk -F'\t' -v s="$1" -v c="$2" -v w="$3" '$1 == s && $2 == c && $3 == w' "$RESULTS" | wc -l | tr -d ' '; }

@@ -1,9 +1,30 @@
 # shellcheck shell=bash
 # bench/scenarios.sh: the scenarios of scripts/bench.sh (sourced). Contenders run against the same server
 # in the same run, alternating: round r runs them in the order rotated by r-1. Commands are the arrays
-# SV (java -jar segvault.jar), AWS_CP (aws s3 cp --recursive) and RCLONE (rclone copy + flags).
+# SV (bin/segvault, the launcher), AWS_CP (aws s3 cp --recursive) and RCLONE (rclone copy + flags).
 
 CONTENDERS=(segvault aws rclone)
+
+# The launcher records a class-data-sharing archive per command on the first run of that command and uses it
+# afterwards (the product default). So that every timed run measures that steady state, one untimed run of each
+# timed command comes first: a sync of the small latency repository into a bucket of its own, and a restore of it.
+cds_warmup() {
+  say "warm-up: one untimed sync and restore, so that the launcher records its class-data archives"
+  local b cfg
+  b=$(new_bucket warmup) cfg=$WORK/cfg/warmup.yaml
+  segvault_config "$cfg" "$b" "$WORK/state/warmup" lat "$REPO_LAT"
+  "${SV[@]}" sync --config "$cfg" >"$WORK/logs/warmup-sync.log" 2>&1 || die "warm-up sync failed (see $WORK/logs/warmup-sync.log)"
+  "${SV[@]}" restore --bucket "$b" --endpoint "$ENDPOINT" --prefix borg/ --repo lat --target "$WORK/restore/warmup" \
+    >"$WORK/logs/warmup-restore.log" 2>&1 || die "warm-up restore failed (see $WORK/logs/warmup-restore.log)"
+  rm -rf "$WORK/restore/warmup"
+  note "archives: $(find "$WORK/cds" -name '*.jsa' -printf '%f ' 2>/dev/null)"
+}
+
+# jvm_pid PID: the JVM of a segvault started through the launcher (the launcher itself once it exec'd java; its
+# child while it records a class-data archive)
+jvm_pid() {
+  if [ "$(cat "/proc/$1/comm" 2>/dev/null)" = java ]; then echo "$1"; else pgrep -P "$1" -x java | head -1; fi
+}
 
 # S1: initial replication of the 500 MiB-segment and the 8 MiB-segment repository. Fresh bucket for every
 # run; segvault also gets a fresh state directory, so every run really uploads everything.
@@ -52,16 +73,10 @@ scenario2() {
   note "first upload of the $MANY_COUNT segments (reported, not a target)"
   measure s2 initial segvault 1 "$MANY_BYTES" "${SV[@]}" sync --config "$cfg"
   measure s2 initial rclone 1 "$MANY_BYTES" "${RCLONE[@]}" "$REPO_MANY" "bench:$bpeer/plain/many"
-  # a variant with a class-data-sharing archive of segvault's own classes (a JVM option, no code change):
-  # recorded once by a nothing-new run, then used by "segvault-cds"
-  java "${SEGVAULT_JAVA_OPTS[@]}" -XX:ArchiveClassesAtExit="$WORK/segvault.jsa" -jar "$JAR" sync --config "$cfg" \
-    >"$WORK/logs/s2-cds-archive.log" 2>&1 || die "creating the CDS archive failed (see $WORK/logs/s2-cds-archive.log)"
   for ((r = 1; r <= ROUNDS; r++)); do
-    for who in $(rotate $((r - 1)) segvault segvault-cds aws rclone rclone-check); do
+    for who in $(rotate $((r - 1)) segvault aws rclone rclone-check); do
       case $who in
         segvault) measure s2 nothing segvault "$r" 0 "${SV[@]}" sync --config "$cfg" ;;
-        segvault-cds) measure s2 nothing segvault-cds "$r" 0 java "${SEGVAULT_JAVA_OPTS[@]}" \
-               -XX:SharedArchiveFile="$WORK/segvault.jsa" -jar "$JAR" sync --config "$cfg" ;;
         aws) measure s2 nothing aws "$r" 0 "$AWS" --endpoint-url "$ENDPOINT" s3 sync --dryrun --only-show-errors \
                --no-progress "$REPO_MANY" "s3://$bpeer/plain/many/" ;;
         rclone) measure s2 nothing rclone "$r" 0 "${RCLONE[@]}" --dry-run "$REPO_MANY" "bench:$bpeer/plain/many" ;;
@@ -78,6 +93,52 @@ scenario2() {
       echo "$(basename "$log") did not conclude nothing to do" >>"$WORK/notes"
     fi
   done
+  daemon_passes "$cfg"
+}
+
+# S2, the daemon: `segvault run` on the same state with a 1 s rescan interval decides "nothing new" once a
+# second. Each pass is timed by segvault_sync_duration_seconds (sum and count on /metrics, polled every 0.1 s;
+# a poll that saw one more pass gives that pass's time). The first pass after start is a full pass (the daemon
+# has not seen the repository yet) and is left out; the next DAEMON_PASSES passes are rows "s2 pass".
+daemon_passes() {
+  local cfg=$WORK/cfg/s2-daemon.yaml url=http://127.0.0.1:$METRICS_PORT/metrics pid deadline
+  local q0 q1 first=-1 last_n=0 last_s=0 n s i=0
+  sed '/^metrics:/,$d' "$1" >"$cfg"
+  printf 'follow:\n  rescanInterval: 1s\nmetrics:\n  address: "127.0.0.1:%s"\n' "$METRICS_PORT" >>"$cfg"
+  say "S2 daemon: segvault run, rescan every 1 s, $DAEMON_PASSES nothing-new passes timed"
+  "${SV[@]}" run --config "$cfg" >"$WORK/logs/s2-daemon.log" 2>&1 &
+  pid=$!
+  deadline=$((SECONDS + 120 + 2 * DAEMON_PASSES))
+  q0=$(server_requests)
+  while [ "$i" -lt "$DAEMON_PASSES" ]; do
+    kill -0 "$pid" 2>/dev/null || die "segvault run exited (see $WORK/logs/s2-daemon.log)"
+    [ $SECONDS -lt $deadline ] || die "segvault run did not make $DAEMON_PASSES passes in time (see $WORK/logs/s2-daemon.log)"
+    read -r n s < <(curl -s --max-time 2 "$url" | awk '
+      /^segvault_sync_duration_seconds_count\{/ && /outcome="ok"/ && /uploaded="false"/ { n += $NF }
+      /^segvault_sync_duration_seconds_sum\{/ && /outcome="ok"/ && /uploaded="false"/ { s += $NF }
+      END { printf "%d %.9f\n", n, s }')
+    if [ "${n:-0}" -gt "$last_n" ]; then
+      if [ "$first" -lt 0 ]; then
+        first=$n q0=$(server_requests)   # the first (full) pass is over: from here on only rescans
+      else
+        # one row per pass; when a poll saw several passes, each gets their mean
+        local k
+        for ((k = last_n; k < n && i < DAEMON_PASSES; k++)); do
+          i=$((i + 1))
+          row s2 pass segvault-daemon "$i" "$(awk -v a="$last_s" -v b="$s" -v d=$((n - last_n)) 'BEGIN {print (b - a) / d}')" 0
+        done
+      fi
+      last_n=$n last_s=$s
+    fi
+    sleep 0.1
+  done
+  q1=$(server_requests)
+  row s2 daemon segvault-daemon 1 0 0 "$(awk '/VmHWM/ {print $2 / 1024}' "/proc/$(jvm_pid "$pid")/status")"
+  echo "$((${q1:-0} - ${q0:-0}))" >"$WORK/s2-daemon-requests"
+  kill -TERM "$pid"
+  wait "$pid" || true
+  note "daemon passes: $(awk -F'\t' '$1 == "s2" && $2 == "pass" {printf "%.1f ms ", $5 * 1000}' "$RESULTS")"
+  note "requests to the server during those passes: $(cat "$WORK/s2-daemon-requests")"
 }
 
 # latest committed transaction of a repository: the highest index.T
@@ -120,7 +181,7 @@ scenario3() {
     row s3 return segvault "$i" "$(awk -v a="$t_ret" -v b="$t_seen" 'BEGIN {print (b - a) / 1e9}')" 0
     note "commit $i: transaction $t offsite $(tail -2 "$RESULTS" | head -1 | cut -f5) s after index.$t was written"
   done
-  row s3 daemon segvault 1 0 0 "$(awk '/VmHWM/ {print $2 / 1024}' "/proc/$pid/status")"
+  row s3 daemon segvault 1 0 0 "$(awk '/VmHWM/ {print $2 / 1024}' "/proc/$(jvm_pid "$pid")/status")"
   kill -TERM "$pid"
   wait "$pid" || true
 }

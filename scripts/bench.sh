@@ -14,6 +14,7 @@
 #   BENCH_MANY_SEGMENTS  segments of the "nothing new" repository (10000)
 #   BENCH_ROUNDS         runs per contender and scenario (3)
 #   BENCH_COMMITS        borg creates in the latency scenario (20)
+#   BENCH_DAEMON_PASSES  rescan passes of `segvault run` timed in S2 (10; one per second)
 #   BENCH_MAX_UPLOAD_GIB refuse to start when the planned upload is larger (12): every object stays locked
 # Other settings: BENCH_WORK (/tmp/segvault-bench), BENCH_OUT (bench/results), BENCH_DOC (docs/benchmarks.md;
 # "none" = do not touch it), BENCH_SEGVAULT_JAVA_OPTS (-Xmx256m, the launcher's default), SV_CONCURRENCY,
@@ -40,7 +41,7 @@ elif [ -n "${1:-}" ]; then
   exit 2
 fi
 BIG_MIB=${BENCH_BIG_MIB:-960} SMALL_MIB=${BENCH_SMALL_MIB:-256} MANY_SEGMENTS=${BENCH_MANY_SEGMENTS:-10000}
-ROUNDS=${BENCH_ROUNDS:-3} COMMITS=${BENCH_COMMITS:-20}
+ROUNDS=${BENCH_ROUNDS:-3} COMMITS=${BENCH_COMMITS:-20} DAEMON_PASSES=${BENCH_DAEMON_PASSES:-10}
 WORK=${BENCH_WORK:-/tmp/segvault-bench} OUT=${BENCH_OUT:-$ROOT/bench/results} DOC=${BENCH_DOC:-$ROOT/docs/benchmarks.md}
 read -r -a SEGVAULT_JAVA_OPTS <<<"${BENCH_SEGVAULT_JAVA_OPTS--Xmx256m}"
 SV_CONCURRENCY=${SV_CONCURRENCY:-4} SV_PART_SIZE=${SV_PART_SIZE:-16MiB}
@@ -113,7 +114,9 @@ sed 's/max_concurrent_requests = 10/max_concurrent_requests = 16/; s/= 8MB/= 64M
 export RCLONE_CONFIG=/dev/null RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Ceph \
   RCLONE_CONFIG_BENCH_ENDPOINT=$ENDPOINT RCLONE_CONFIG_BENCH_REGION=us-east-1 RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE=true \
   RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY
-SV=(java "${SEGVAULT_JAVA_OPTS[@]}" -jar "$JAR")
+# segvault as users run it: the launcher, with its class-data-sharing archive (the product default) kept in this
+# run's own cache directory; cds_warmup records the archives before anything is timed
+SV=(env SEGVAULT_JAR="$JAR" SEGVAULT_JAVA_OPTS="${SEGVAULT_JAVA_OPTS[*]}" SEGVAULT_CDS_DIR="$WORK/cds" "$ROOT/bin/segvault")
 AWS_CP=("$AWS" --endpoint-url "$ENDPOINT" s3 cp --recursive --only-show-errors --no-progress)
 RCLONE_COMMON=(--s3-no-check-bucket)
 RCLONE=(rclone copy --transfers 4 --s3-upload-concurrency 4 --s3-chunk-size 16M "${RCLONE_COMMON[@]}")
@@ -129,6 +132,7 @@ note "scale $SCALE: big $BIG_MIB MiB, small $SMALL_MIB MiB, $MANY_SEGMENTS segme
 
 make_data
 MANY_BYTES=$(tree_bytes "$REPO_MANY")
+cds_warmup
 scenario1
 scenario4
 scenario2

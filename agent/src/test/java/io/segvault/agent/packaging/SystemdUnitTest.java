@@ -79,7 +79,14 @@ class SystemdUnitTest {
         assertThat(one("ExecStart")).matches("/opt/segvault/bin/segvault run --config /etc/segvault/agent\\.yaml( --grace \\S+)?");
         assertThat(one("Restart")).isEqualTo("on-failure");
         assertThat(one("EnvironmentFile")).isEqualTo("-/etc/segvault/aws.env");
-        assertThat(one("Environment")).contains("SEGVAULT_JAVA_OPTS=-Xmx256m");
+        assertThat(service.get("Environment")).anyMatch(e -> e.contains("SEGVAULT_JAVA_OPTS=-Xmx256m"));
+    }
+
+    @Test
+    void the_launchers_class_data_archive_lives_where_the_sandbox_lets_it_write() {
+        String cds = service.get("Environment").stream().filter(e -> e.startsWith("SEGVAULT_CDS_DIR=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no Environment=SEGVAULT_CDS_DIR=... in " + UNIT)).split("=", 2)[1];
+        assertThat(cds).startsWith(one("ReadWritePaths") + "/");
     }
 
     @Test

@@ -24,8 +24,8 @@ import java.util.Optional;
 /**
  * Local record of what is offsite: uploaded objects, restore points, known segments and tamper
  * events, in an embedded SQLite database ({@code <state>/ledger.db}, WAL journal, synchronous=FULL so a
- * record survives a crash once the call returns). It is a cache of the bucket: {@code segvault reconcile}
- * rebuilds it from a bucket listing, so losing it never causes a re-upload. A ledger written by a newer
+ * record survives a crash once the call returns; the one exception is {@link #recordPass}). It is a cache of the
+ * bucket: {@code segvault reconcile} rebuilds it from a bucket listing, so losing it never causes a re-upload. A ledger written by a newer
  * segvault is refused. Thread-safe (one connection, synchronized).
  */
 public class Ledger implements AutoCloseable {
@@ -241,7 +241,29 @@ public class Ledger implements AutoCloseable {
     public record PassRecord(String repo, boolean ok, String message, Instant at) {
     }
 
+    /**
+     * Records the outcome of a pass. Unlike every other write this one is not flushed to disk before it returns
+     * (SQLite's synchronous=NORMAL for this statement): the daemon records every rescan, and a crash can only lose
+     * the newest pass record, which the next pass writes again.
+     */
     public synchronized void recordPass(String repo, boolean ok, String message, Instant at) {
+        pragma("synchronous = NORMAL");
+        try {
+            writePass(repo, ok, message, at);
+        } finally {
+            pragma("synchronous = FULL");
+        }
+    }
+
+    private void pragma(String setting) {
+        try (Statement s = db.createStatement()) {
+            s.execute("PRAGMA " + setting);
+        } catch (SQLException e) {
+            throw new LedgerException(file, "cannot set PRAGMA " + setting + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void writePass(String repo, boolean ok, String message, Instant at) {
         update("INSERT OR REPLACE INTO repo_state (repo, ok, message, at) VALUES (?, ?, ?, ?)", ps -> {
             ps.setString(1, repo);
             ps.setInt(2, ok ? 1 : 0);

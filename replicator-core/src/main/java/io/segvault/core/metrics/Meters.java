@@ -28,6 +28,7 @@ public final class Meters {
     public static final String UPLOAD_DURATION = "segvault.upload.duration";
     public static final String SKIPPED_OBJECTS = "segvault.upload.skipped";
     public static final String SYNC_RUNS = "segvault.sync.runs";
+    public static final String SYNC_DURATION = "segvault.sync.duration";
     public static final String EARLIEST_RETAIN = "segvault.retention.earliest";
     public static final String RETENTION_EXTENSIONS = "segvault.retention.extensions";
     public static final String TAMPER_EVENTS = "segvault.tamper.events";
@@ -95,6 +96,7 @@ public final class Meters {
             case UPLOAD_DURATION -> "Time to upload and verify one object";
             case SKIPPED_OBJECTS -> "Objects found already offsite, by the layer that knew (cache, ledger)";
             case SYNC_RUNS -> "Replication passes, by outcome";
+            case SYNC_DURATION -> "Wall time of one repository pass, by outcome and whether it uploaded anything";
             case EARLIEST_RETAIN -> "Earliest retain-until (epoch seconds) among the objects of the newest restore point";
             case RETENTION_EXTENSIONS -> "Retention extensions of live objects, by outcome";
             case TAMPER_EVENTS -> "Tamper events, by kind";
@@ -108,7 +110,8 @@ public final class Meters {
     /** Every metric name this class defines, in documentation order. */
     public static java.util.List<String> all() {
         return java.util.List.of(COMMITTED_TXN, OFFSITE_TXN, OFFSITE_AGE, LAG, PENDING_SEGMENTS, PENDING_BYTES, REPO_UP,
-                UPLOAD_BYTES, UPLOAD_OBJECTS, UPLOAD_DURATION, SKIPPED_OBJECTS, SYNC_RUNS, EARLIEST_RETAIN,
+                UPLOAD_BYTES, UPLOAD_OBJECTS, UPLOAD_DURATION, SKIPPED_OBJECTS, SYNC_RUNS, SYNC_DURATION,
+                EARLIEST_RETAIN,
                 RETENTION_EXTENSIONS, TAMPER_EVENTS, DRILL_LAST_SUCCESS, DRILL_RUNS, AUDIT_FINDINGS);
     }
 }

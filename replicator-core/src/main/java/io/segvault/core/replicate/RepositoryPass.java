@@ -3,6 +3,10 @@ package io.segvault.core.replicate;
 import io.segvault.core.ledger.Ledger;
 import io.segvault.core.metrics.Meters;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +17,8 @@ import org.slf4j.LoggerFactory;
  * One repository's complete pass, as both {@code sync} and the daemon run it: rebuild the ledger from the
  * bucket when it knows nothing of the repository (a new or lost ledger never causes a re-upload), replicate,
  * extend the locks of live objects when a new generation started, and record the outcome for {@code status}.
+ * A repeated pass that finds the repository exactly as the previous successful pass left it skips the snapshot
+ * ({@link NothingNewCheck}); anything changed or vanished gets the full pass, which detects and reports it.
  */
 public final class RepositoryPass {
 
@@ -25,6 +31,9 @@ public final class RepositoryPass {
     private final Meters meters;
     private final Clock clock;
     private final Set<String> reconciled = ConcurrentHashMap.newKeySet();
+    private final NothingNewCheck nothingNew;
+    /** Per repository, the lock date its live objects were last all extended to. */
+    private final Map<String, Instant> extendedTo = new ConcurrentHashMap<>();
 
     public RepositoryPass(Replicator replicator, Reconciler reconciler, RetentionKeeper keeper, Ledger ledger, Meters meters, Clock clock) {
         this.replicator = replicator;
@@ -33,11 +42,17 @@ public final class RepositoryPass {
         this.ledger = ledger;
         this.meters = meters;
         this.clock = clock;
+        this.nothingNew = new NothingNewCheck(ledger.segmentCatalog(), meters);
     }
 
     public SyncResult run(String repo, Path path) {
+        long t0 = System.nanoTime();
         try {
-            if (ledger.isEmpty(repo) && reconciled.add(repo)) {
+            boolean empty = ledger.isEmpty(repo);
+            if (empty) {
+                nothingNew.forget(repo);
+            }
+            if (empty && reconciled.add(repo)) {
                 Reconciler.Result r = reconciler.rebuild(repo);
                 replicator.trustListing(repo, r.listedKeys());
                 if (r.segments() > 0 || r.points() > 0) {
@@ -45,18 +60,20 @@ public final class RepositoryPass {
                             repo, r.segments(), r.points());
                 }
             }
-            SyncResult result = replicator.sync(repo, path);
-            RetentionKeeper.Result ext = keeper.extend(repo);
-            if (ext.failed() > 0) {
-                throw new ReplicationException(repo, ext.failed() + " live objects could not be extended to " + ext.target()
-                        + " (first: " + ext.errors().get(0) + ")", false, null);
-            }
+            OptionalLong unchanged = nothingNew.unchanged(repo, path);
+            SyncResult result = unchanged.isPresent() ? nothingNew(repo, unchanged.getAsLong(), t0) : fullPass(repo, path);
             ledger.recordPass(repo, true, "transaction " + result.transaction() + " offsite", clock.instant());
             ledger.newestPoint(repo).ifPresent(p -> meters.gauge(Meters.OFFSITE_AGE,
-                    java.time.Duration.between(p.createdAt(), clock.instant()).toSeconds(), "repo", repo));
+                    Duration.between(p.createdAt(), clock.instant()).toSeconds(), "repo", repo));
             meters.gauge(Meters.LAG, 0, "repo", repo);
+            meters.time(Meters.SYNC_DURATION, Duration.ofNanos(System.nanoTime() - t0), "repo", repo, "outcome", "ok",
+                    "uploaded", String.valueOf(result.objectsUploaded() > 0));
             return result;
         } catch (RuntimeException e) {
+            nothingNew.forget(repo);
+            extendedTo.remove(repo);
+            meters.time(Meters.SYNC_DURATION, Duration.ofNanos(System.nanoTime() - t0), "repo", repo, "outcome", "error",
+                    "uploaded", "false");
             try {
                 ledger.recordPass(repo, false, e.getMessage(), clock.instant());
             } catch (RuntimeException ledgerFailure) {
@@ -64,5 +81,32 @@ public final class RepositoryPass {
             }
             throw e;
         }
+    }
+
+    private SyncResult fullPass(String repo, Path path) {
+        nothingNew.forget(repo);
+        String repoId = nothingNew.repoId(path);
+        SyncResult result = replicator.sync(repo, path);
+        extend(repo);
+        nothingNew.remember(repo, path, result.transaction(), repoId);
+        return result;
+    }
+
+    /** A pass that found the repository as the last full pass left it: only a new generation's lock extension. */
+    private SyncResult nothingNew(String repo, long transaction, long t0) {
+        if (!keeper.target().equals(extendedTo.get(repo))) {
+            extend(repo);
+        }
+        return new SyncResult(repo, transaction, false, 0, 0, 0, 0, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private void extend(String repo) {
+        extendedTo.remove(repo);
+        RetentionKeeper.Result ext = keeper.extend(repo);
+        if (ext.failed() > 0) {
+            throw new ReplicationException(repo, ext.failed() + " live objects could not be extended to " + ext.target()
+                    + " (first: " + ext.errors().get(0) + ")", false, null);
+        }
+        extendedTo.put(repo, ext.target());
     }
 }

@@ -44,6 +44,11 @@ public final class RetentionKeeper {
     public record Result(String repo, int extended, int failed, Instant target, Instant earliest, List<String> errors) {
     }
 
+    /** The lock date live objects get in the current generation (changes once per generation). */
+    public Instant target() {
+        return policy.retainUntil(clock);
+    }
+
     /** Extends every live object of {@code repo} locked until before the current generation's date. */
     public Result extend(String repo) {
         Instant target = policy.retainUntil(clock);

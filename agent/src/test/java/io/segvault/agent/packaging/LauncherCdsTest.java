@@ -1,0 +1,270 @@
+package io.segvault.agent.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The class-data-sharing archive of bin/segvault: recorded by the first run of a command, used by the next, renamed
+ * into place only after a successful run, switched off by SEGVAULT_CDS=off; with a stand-in java that logs its calls
+ * and with this machine's real JVM (a damaged archive is ignored without a word).
+ */
+class LauncherCdsTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path jdk;
+    private Path launcher;
+    private Path jar;
+    private Path cache;
+    private Path calls;
+
+    @BeforeEach
+    void install() throws IOException {
+        jdk = tmp.resolve("jdk");
+        calls = tmp.resolve("java-calls");
+        // the stand-in: answers -version, writes the archive it is asked to record, prints its arguments
+        executable(jdk.resolve("bin/java"), """
+                #!/bin/sh
+                for a in "$@"; do
+                    case $a in
+                        -version) echo probe >>"$FAKE_CALLS"; printf 'openjdk version "17.0.15" 2025-04-15\\n' >&2; exit 0 ;;
+                    esac
+                done
+                echo run >>"$FAKE_CALLS"
+                if [ -n "${FAKE_WAIT:-}" ]; then
+                    trap 'got=TERM' TERM
+                    got=
+                    : >"$FAKE_WAIT"
+                    while [ -z "$got" ]; do sleep 0.05; done
+                    echo "java got $got" >>"$FAKE_CALLS"
+                fi
+                for a in "$@"; do
+                    case $a in
+                        -XX:ArchiveClassesAtExit=*) [ "${FAKE_EXIT:-0}" = 0 ] && echo archive >"${a#*=}" ;;
+                    esac
+                    printf '%s\\n' "$a"
+                done
+                exit "${FAKE_EXIT:-0}"
+                """);
+        Path prefix = tmp.resolve("opt/segvault");
+        jar = prefix.resolve("lib/segvault.jar");
+        Files.createDirectories(jar.getParent());
+        Files.writeString(jar, "not really a jar");
+        launcher = prefix.resolve("bin/segvault");
+        Files.createDirectories(launcher.getParent());
+        Files.copy(ProjectFiles.file("bin/segvault"), launcher);
+        cache = tmp.resolve("cache");
+    }
+
+    @Test
+    void the_first_run_records_an_archive_and_the_next_uses_it_without_asking_java_its_version() throws IOException {
+        ProjectFiles.Run first = launch(env(), "sync", "--config", "a.yaml");
+
+        assertThat(first.exit()).as(first.stderr()).isZero();
+        assertThat(first.stderr()).isEmpty();
+        List<Path> archives = archives();
+        assertThat(archives).hasSize(1);
+        Path archive = archives.get(0);
+        assertThat(archive.getFileName().toString()).startsWith("segvault-sync-").endsWith(".jsa");
+        assertThat(Files.readString(archive)).isEqualTo("archive\n");
+        assertThat(first.stdoutLines()).anyMatch(l -> l.startsWith("-XX:ArchiveClassesAtExit=" + archive + ".tmp."))
+                .contains("-Xlog:cds=off", "-Xmx256m", "sync", "--config", "a.yaml");
+        assertThat(Files.readAllLines(calls)).containsExactly("probe", "run");
+
+        Files.delete(calls);
+        ProjectFiles.Run second = launch(env(), "sync", "--config", "a.yaml");
+
+        assertThat(second.exit()).as(second.stderr()).isZero();
+        assertThat(second.stdoutLines()).containsExactly("-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-XX:SharedArchiveFile=" + archive, "-Xmx256m", "-jar", jar.toRealPath().toString(), "sync", "--config", "a.yaml");
+        assertThat(Files.readAllLines(calls)).as("no version probe once the archive exists").containsExactly("run");
+        assertThat(archives()).containsExactly(archive);
+    }
+
+    @Test
+    void each_command_and_each_jar_gets_its_own_archive() throws IOException {
+        launch(env(), "sync");
+        launch(env(), "run");
+        assertThat(archives()).hasSize(2);
+
+        Files.writeString(jar, "a rebuilt jar of another size");
+        ProjectFiles.Run r = launch(env(), "sync");
+
+        assertThat(r.stdoutLines()).anyMatch(l -> l.startsWith("-XX:ArchiveClassesAtExit="));
+        assertThat(archives()).hasSize(3);
+    }
+
+    @Test
+    void a_failed_first_run_leaves_no_archive_and_no_temporary_file() throws IOException {
+        Map<String, String> env = env();
+        env.put("FAKE_EXIT", "3");
+
+        ProjectFiles.Run r = launch(env, "verify");
+
+        assertThat(r.exit()).isEqualTo(3);
+        try (Stream<Path> files = Files.list(cache)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void off_means_plain_java_jar_and_no_cache_directory() throws IOException {
+        Map<String, String> env = env();
+        env.put("SEGVAULT_CDS", "off");
+
+        ProjectFiles.Run r = launch(env, "status");
+
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-jar", jar.toRealPath().toString(), "status");
+        assertThat(cache).doesNotExist();
+    }
+
+    @Test
+    void the_cache_defaults_to_xdg_cache_home_then_home() throws IOException {
+        Map<String, String> env = env();
+        env.remove("SEGVAULT_CDS_DIR");
+        env.put("HOME", tmp.resolve("home").toString());
+        launch(env, "sync");
+        env.put("XDG_CACHE_HOME", tmp.resolve("xdg").toString());
+        launch(env, "sync");
+
+        assertThat(listJsa(tmp.resolve("home/.cache/segvault"))).hasSize(1);
+        assertThat(listJsa(tmp.resolve("xdg/segvault"))).hasSize(1);
+    }
+
+    @Test
+    void a_cache_that_cannot_be_created_costs_only_the_archive() throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Map<String, String> env = env();
+        env.put("SEGVAULT_CDS_DIR", file.resolve("cds").toString());
+
+        ProjectFiles.Run r = launch(env, "status");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.stderr()).isEmpty();
+        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-jar", jar.toRealPath().toString(), "status");
+    }
+
+    @Test
+    void sigterm_to_the_launcher_reaches_the_recording_jvm_and_a_clean_exit_keeps_the_archive() throws Exception {
+        Map<String, String> env = env();
+        Path ready = tmp.resolve("java-started");
+        env.put("FAKE_WAIT", ready.toString());
+        ProcessBuilder pb = new ProcessBuilder("dash", launcher.toString(), "run").directory(tmp.toFile())
+                .redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(ready));
+
+        p.destroy(); // SIGTERM to the launcher only, as `kill PID` or a supervisor without cgroups would send
+
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(tmp.resolve("err"))).isZero();
+        assertThat(Files.readAllLines(calls)).contains("java got TERM");
+        assertThat(archives()).hasSize(1);
+    }
+
+    @Test
+    void with_the_real_jvm_the_archive_is_recorded_used_and_a_damaged_one_ignored_silently() throws IOException {
+        Files.delete(jar);
+        helloJar(jar);
+        Map<String, String> env = env();
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+
+        ProjectFiles.Run first = launch(env, "hello");
+        assertThat(first.exit()).as(first.stderr()).isZero();
+        assertThat(first.stdout()).isEqualTo("hello from a jar\n");
+        assertThat(first.stderr()).isEmpty();
+        List<Path> archives = archives();
+        assertThat(archives).hasSize(1);
+        assertThat(Files.size(archives.get(0))).isGreaterThan(4096);
+
+        ProjectFiles.Run second = launch(env, "hello");
+        assertThat(second.stdout()).isEqualTo("hello from a jar\n");
+        assertThat(second.stderr()).isEmpty();
+
+        Files.writeString(archives.get(0), "this is not a class-data archive");
+        ProjectFiles.Run damaged = launch(env, "hello");
+        assertThat(damaged.exit()).isZero();
+        assertThat(damaged.stdout()).isEqualTo("hello from a jar\n");
+        assertThat(damaged.stderr()).isEmpty();
+    }
+
+    /** Main class of the jar the real JVM runs. */
+    public static final class Hello {
+        private Hello() {
+        }
+
+        public static void main(String[] args) {
+            System.out.println("hello from a jar");
+        }
+    }
+
+    private static void helloJar(Path target) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Hello.class.getName());
+        String entry = Hello.class.getName().replace('.', '/') + ".class";
+        try (OutputStream out = Files.newOutputStream(target); JarOutputStream jarOut = new JarOutputStream(out, manifest);
+             InputStream in = Hello.class.getClassLoader().getResourceAsStream(entry)) {
+            jarOut.putNextEntry(new JarEntry(entry));
+            in.transferTo(jarOut);
+            jarOut.closeEntry();
+        }
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", "/usr/bin:/bin");
+        env.put("JAVA_HOME", jdk.toString());
+        env.put("SEGVAULT_CDS_DIR", cache.toString());
+        env.put("FAKE_CALLS", calls.toString());
+        return env;
+    }
+
+    private ProjectFiles.Run launch(Map<String, String> env, String... args) {
+        String[] cmd = new String[args.length + 2];
+        cmd[0] = "dash";
+        cmd[1] = launcher.toString();
+        System.arraycopy(args, 0, cmd, 2, args.length);
+        return ProjectFiles.run(tmp, env, cmd);
+    }
+
+    private List<Path> archives() throws IOException {
+        return listJsa(cache);
+    }
+
+    private static List<Path> listJsa(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().matches("segvault-.*\\.jsa")).sorted().toList();
+        }
+    }
+
+    private static void executable(Path p, String content) throws IOException {
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+}

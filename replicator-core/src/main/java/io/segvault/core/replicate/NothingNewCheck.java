@@ -1,0 +1,130 @@
+package io.segvault.core.replicate;
+
+import io.segvault.core.borg.BorgRepository;
+import io.segvault.core.borg.Fingerprint;
+import io.segvault.core.borg.KnownSegment;
+import io.segvault.core.borg.SegmentCatalog;
+import io.segvault.core.borg.SegmentFile;
+import io.segvault.core.metrics.Meters;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The short cut of a repeated pass that finds nothing new (the daemon's rescans). After each successful full pass
+ * of a repository it remembers the committed transaction T (whose restore point is then offsite), the Borg
+ * repository id and the fingerprint (size, modification time, inode) of every sealed segment {@code <= T} that the
+ * tamper detector accepted. A later pass is "nothing new" only when the repository shows exactly that: the same
+ * committed T, the same id, and the same set of segments {@code <= T} with the same fingerprints, read again from
+ * the file system (one listing, one {@code stat} per segment, T read before and after). Then there is nothing to
+ * upload, no restore point to write and nothing the tamper detector would report, so the snapshot (copies of the
+ * control files), the catalog read and the identity check are skipped.
+ *
+ * <p>Anything else, a new commit, a new, rewritten or vanished segment, another repository id, an unreadable
+ * repository or no remembered pass, answers "not known to be unchanged" and the caller runs the full pass, which
+ * detects and reports it as before. A failed pass must {@link #forget} the repository. Thread-safe; passes of one
+ * repository must not overlap (the daemon serialises them).
+ */
+final class NothingNewCheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NothingNewCheck.class);
+
+    /** What the last successful full pass of a repository saw. */
+    private record Baseline(Path path, long transaction, String repoId, Map<Long, Fingerprint> segments) {
+    }
+
+    private final SegmentCatalog catalog;
+    private final Meters meters;
+    private final Map<String, Baseline> baselines = new ConcurrentHashMap<>();
+
+    NothingNewCheck(SegmentCatalog catalog, Meters meters) {
+        this.catalog = catalog;
+        this.meters = meters;
+    }
+
+    /**
+     * The repository id of {@code path} now, read before a full pass so that {@link #remember} cannot take an id that
+     * changed during the pass for the one the pass checked; null when it cannot be read (the pass will say why).
+     */
+    String repoId(Path path) {
+        try {
+            return BorgRepository.open(path).readConfig().id();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The committed transaction when {@code repo} at {@code path} is exactly as the last successful full pass left
+     * it (its restore point is offsite; sets the metrics a pass sets); empty when a full pass is needed.
+     */
+    OptionalLong unchanged(String repo, Path path) {
+        Baseline b = baselines.get(repo);
+        if (b == null || !b.path().equals(path)) {
+            return OptionalLong.empty();
+        }
+        try {
+            BorgRepository borg = BorgRepository.open(path);
+            if (!sameTransaction(borg, b) || !b.repoId().equals(borg.readConfig().id()) || !sameSegments(borg, b)
+                    || !sameTransaction(borg, b)) {
+                return OptionalLong.empty();
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("{}: quick check failed, running a full pass: {}", repo, e.getMessage());
+            return OptionalLong.empty();
+        }
+        // what Replicator.sync reports for a pass whose transaction is already offsite
+        meters.count(Meters.SYNC_RUNS, 1, "repo", repo, "outcome", "ok");
+        meters.gauge(Meters.REPO_UP, 1, "repo", repo);
+        meters.gauge(Meters.COMMITTED_TXN, b.transaction(), "repo", repo);
+        meters.gauge(Meters.PENDING_SEGMENTS, 0, "repo", repo);
+        meters.gauge(Meters.PENDING_BYTES, 0, "repo", repo);
+        return OptionalLong.of(b.transaction());
+    }
+
+    private static boolean sameTransaction(BorgRepository borg, Baseline b) {
+        OptionalLong t = borg.committedTransaction();
+        return t.isPresent() && t.getAsLong() == b.transaction();
+    }
+
+    private static boolean sameSegments(BorgRepository borg, Baseline b) {
+        int seen = 0;
+        for (SegmentFile s : borg.segments()) {
+            if (s.number() > b.transaction()) {
+                continue; // written after T, not committed yet: neither the snapshot nor the detector looks at it
+            }
+            Fingerprint known = b.segments().get(s.number());
+            if (known == null || !known.equals(s.fingerprint())) {
+                return false;
+            }
+            seen++;
+        }
+        return seen == b.segments().size();
+    }
+
+    /**
+     * Remembers what the full pass that just replicated {@code transaction} of {@code repo} saw: the tamper
+     * detector's catalog (updated by that pass) and {@code repoId} as read before the pass.
+     */
+    void remember(String repo, Path path, long transaction, String repoId) {
+        OptionalLong known = catalog.knownTransaction(repo);
+        if (repoId == null || known.isEmpty() || known.getAsLong() != transaction) {
+            baselines.remove(repo);
+            return;
+        }
+        Map<Long, Fingerprint> segments = new HashMap<>();
+        for (KnownSegment k : catalog.known(repo).values()) {
+            segments.put(k.number(), k.fingerprint());
+        }
+        baselines.put(repo, new Baseline(path, transaction, repoId, Map.copyOf(segments)));
+    }
+
+    /** Drops what was remembered of {@code repo}: its next pass is a full one. */
+    void forget(String repo) {
+        baselines.remove(repo);
+    }
+}

@@ -1,0 +1,206 @@
+package io.segvault.core.replicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.segvault.core.borg.FakeRepo;
+import io.segvault.core.borg.TamperDetector;
+import io.segvault.core.layout.BucketLayout;
+import io.segvault.core.ledger.Ledger;
+import io.segvault.core.metrics.Meters;
+import io.segvault.core.retention.RetentionPolicy;
+import io.segvault.core.store.memory.InMemoryObjectStore;
+import io.segvault.test.ShiftableClock;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Repeated passes of one repository on a hand-made Borg repository and an in-memory bucket: the duration metric, and
+ * the short cut of a pass that finds nothing new, which must still see every commit, rewritten or vanished segment
+ * and a new lock generation. A nothing-new pass is recognised by what it skips: after the first pass the scratch
+ * directory is made impossible to create, which fails any pass that takes a snapshot.
+ */
+class RepositoryPassTest {
+
+    private static final String REPO = "r";
+    private static final RetentionPolicy ONE_DAY = new RetentionPolicy(Duration.ofDays(2), Duration.ofDays(1));
+
+    @TempDir
+    Path tmp;
+
+    private final ShiftableClock clock = new ShiftableClock();
+    private final Meters meters = new Meters(new SimpleMeterRegistry());
+    private final ExecutorService uploads = Executors.newFixedThreadPool(2);
+    private FakeRepo fake;
+    private Ledger ledger;
+    private InMemoryObjectStore store;
+    private RepositoryPass pass;
+    private Path scratch;
+
+    @BeforeEach
+    void wire() {
+        fake = FakeRepo.create(tmp.resolve("repo"), 1000);
+        for (int n = 0; n < 10; n++) {
+            fake.dataSegment(n, 2, 1000);
+        }
+        fake.commit(10, LongStream.range(0, 10).boxed().toList());
+        ledger = Ledger.open(tmp.resolve("state"));
+        store = new InMemoryObjectStore("b", clock);
+        BucketLayout layout = new BucketLayout("borg/");
+        scratch = tmp.resolve("scratch");
+        Replicator replicator = new Replicator(new Replicator.Parts(store, ledger, layout, ONE_DAY,
+                new TamperDetector(ledger.segmentCatalog(), clock, 0.5), meters, clock, scratch, uploads), 0, 1L << 30);
+        pass = new RepositoryPass(replicator, new Reconciler(store, ledger, layout),
+                new RetentionKeeper(store, ledger, ONE_DAY, meters, clock, 1000), ledger, meters, clock);
+    }
+
+    @AfterEach
+    void close() {
+        uploads.shutdownNow();
+        ledger.close();
+    }
+
+    @Test
+    void every_pass_is_timed_by_outcome_and_whether_it_uploaded() throws IOException {
+        pass.run(REPO, fake.dir());
+        pass.run(REPO, fake.dir());
+        pass.run(REPO, fake.dir());
+        Files.delete(fake.dir().resolve("config"));
+        assertThatThrownBy(() -> pass.run(REPO, fake.dir())).isInstanceOf(RuntimeException.class);
+
+        assertThat(timer("ok", "true").count()).isEqualTo(1);
+        assertThat(timer("ok", "false").count()).isEqualTo(2);
+        assertThat(timer("error", "false").count()).isEqualTo(1);
+        assertThat(timer("ok", "true").totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+    }
+
+    @Test
+    void a_pass_that_finds_nothing_new_takes_no_snapshot_and_records_the_pass() throws IOException {
+        SyncResult first = pass.run(REPO, fake.dir());
+        assertThat(first.pointWritten()).isTrue();
+        blockSnapshots();
+
+        SyncResult again = pass.run(REPO, fake.dir());
+
+        assertThat(again.transaction()).isEqualTo(10);
+        assertThat(again.pointWritten()).isFalse();
+        assertThat(again.objectsUploaded()).isZero();
+        assertThat(ledger.lastPass(REPO)).hasValueSatisfying(p -> {
+            assertThat(p.ok()).isTrue();
+            assertThat(p.message()).isEqualTo("transaction 10 offsite");
+        });
+        assertThat(meters.gaugeValue(Meters.COMMITTED_TXN, "repo", REPO)).isEqualTo(10);
+        assertThat(meters.gaugeValue(Meters.REPO_UP, "repo", REPO)).isEqualTo(1);
+        assertThat(meters.registry().get(Meters.SYNC_RUNS).tag("outcome", "ok").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void a_new_commit_gets_a_full_pass_and_a_new_point() {
+        pass.run(REPO, fake.dir());
+        pass.run(REPO, fake.dir());
+        fake.dataSegment(11, 2, 1000);
+        fake.commit(12, LongStream.rangeClosed(0, 11).boxed().toList());
+
+        SyncResult r = pass.run(REPO, fake.dir());
+
+        assertThat(r.transaction()).isEqualTo(12);
+        assertThat(r.pointWritten()).isTrue();
+        assertThat(ledger.point(REPO, 12)).isPresent();
+    }
+
+    @Test
+    void a_segment_rewritten_in_place_after_a_nothing_new_pass_is_still_reported() throws IOException {
+        pass.run(REPO, fake.dir());
+        pass.run(REPO, fake.dir());
+        Path four = fake.segmentPath(4);
+        FileTime before = Files.getLastModifiedTime(four);
+        try (RandomAccessFile file = new RandomAccessFile(four.toFile(), "rw")) {
+            file.seek(100);
+            int b = file.read();
+            file.seek(100);
+            file.write(b ^ 0xff);
+        }
+        Files.setLastModifiedTime(four, FileTime.fromMillis(before.toMillis() + 2000));
+
+        pass.run(REPO, fake.dir());
+
+        assertThat(ledger.events(REPO, 10)).singleElement().satisfies(e -> {
+            assertThat(e.kind()).isEqualTo("CONTENT_CHANGED");
+            assertThat(e.segment()).isEqualTo(4);
+        });
+        pass.run(REPO, fake.dir());
+        assertThat(ledger.eventCount(REPO)).as("reported once").isEqualTo(1);
+    }
+
+    @Test
+    void a_segment_that_vanishes_after_a_nothing_new_pass_is_still_reported() throws IOException {
+        pass.run(REPO, fake.dir());
+        pass.run(REPO, fake.dir());
+        Files.delete(fake.segmentPath(6));
+
+        pass.run(REPO, fake.dir());
+
+        assertThat(ledger.events(REPO, 10)).singleElement().satisfies(e -> {
+            assertThat(e.kind()).isEqualTo("SEGMENT_VANISHED");
+            assertThat(e.segment()).isEqualTo(6);
+        });
+    }
+
+    @Test
+    void another_repository_id_under_the_same_path_gets_the_full_pass_with_its_identity_check() throws IOException {
+        pass.run(REPO, fake.dir());
+        pass.run(REPO, fake.dir());
+        blockSnapshots();
+        Path config = fake.dir().resolve("config");
+        Files.writeString(config, Files.readString(config).replace(FakeRepo.ID, "cd".repeat(32)));
+
+        assertThatThrownBy(() -> pass.run(REPO, fake.dir())).as("the full pass needs a scratch directory")
+                .hasMessageContaining("cannot create a scratch directory");
+    }
+
+    @Test
+    void a_new_generation_extends_the_locks_even_when_nothing_is_new() throws IOException {
+        pass.run(REPO, fake.dir());
+        blockSnapshots();
+        pass.run(REPO, fake.dir());
+        int live = ledger.liveObjects(REPO).size();
+        assertThat(live).isPositive();
+        java.time.Instant locked = ledger.liveObjects(REPO).get(0).retainUntil();
+        assertThat(store.retentionCount()).as("nothing to extend within the first generation").isZero();
+
+        clock.shift(Duration.ofDays(1));
+        pass.run(REPO, fake.dir());
+
+        assertThat(store.retentionCount()).isEqualTo(live);
+        assertThat(ledger.liveObjects(REPO)).allSatisfy(o -> assertThat(o.retainUntil()).isAfter(locked));
+        pass.run(REPO, fake.dir());
+        assertThat(store.retentionCount()).as("once per generation").isEqualTo(live);
+    }
+
+    /** Any later pass that takes a snapshot fails: the scratch root becomes a regular file. */
+    private void blockSnapshots() throws IOException {
+        try (var files = Files.list(scratch)) {
+            assertThat(files).as("scratch directories are removed after each pass").isEmpty();
+        }
+        Files.delete(scratch);
+        Files.writeString(scratch, "not a directory");
+    }
+
+    private Timer timer(String outcome, String uploaded) {
+        return meters.registry().get(Meters.SYNC_DURATION).tag("repo", REPO).tag("outcome", outcome).tag("uploaded", uploaded)
+                .timer();
+    }
+}
