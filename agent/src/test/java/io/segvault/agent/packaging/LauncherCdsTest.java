@@ -61,7 +61,7 @@ class LauncherCdsTest {
                 fi
                 for a in "$@"; do
                     case $a in
-                        -XX:ArchiveClassesAtExit=*) [ "${FAKE_EXIT:-0}" = 0 ] && echo archive >"${a#*=}" ;;
+                        -XX:ArchiveClassesAtExit=*) echo archive >"${a#*=}" ;;
                     esac
                     printf '%s\\n' "$a"
                 done
@@ -118,13 +118,27 @@ class LauncherCdsTest {
     @Test
     void a_failed_first_run_leaves_no_archive_and_no_temporary_file() throws IOException {
         Map<String, String> env = env();
+        env.put("FAKE_EXIT", "1");
+
+        ProjectFiles.Run r = launch(env, "sync");
+
+        assertThat(r.exit()).isEqualTo(1);
+        try (Stream<Path> files = Files.list(cache)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void a_first_run_that_found_problems_ran_to_the_end_and_keeps_its_archive() throws IOException {
+        Map<String, String> env = env();
         env.put("FAKE_EXIT", "3");
 
         ProjectFiles.Run r = launch(env, "verify");
 
         assertThat(r.exit()).isEqualTo(3);
+        assertThat(archives()).singleElement().satisfies(a -> assertThat(a.getFileName().toString()).startsWith("segvault-verify-"));
         try (Stream<Path> files = Files.list(cache)) {
-            assertThat(files).isEmpty();
+            assertThat(files).as("no temporary file left").hasSize(1);
         }
     }
 
