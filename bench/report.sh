@@ -65,7 +65,7 @@ contender's objects are locked by the same server. \`<b>\` is that bucket, \`<re
 
 | contender | command |
 |---|---|
-| segvault | \`SEGVAULT_JAVA_OPTS="${SEGVAULT_JAVA_OPTS[*]}" bin/segvault sync --config <fresh config>\` (the launcher with its class-data-sharing archive, recorded by an untimed warm-up run before anything is timed; fresh state directory each run; \`upload: {concurrency: $SV_CONCURRENCY, partSize: $SV_PART_SIZE, partsInFlight: $SV_PARTS_IN_FLIGHT, multipartThreshold: $SV_MULTIPART_THRESHOLD}\`, \`upload.checksum: auto\` = Content-MD5 on this endpoint) |
+| segvault | \`SEGVAULT_JAVA_OPTS="${SEGVAULT_JAVA_OPTS[*]}" bin/segvault sync --config <fresh config>\` (the launcher with its class-data-sharing archive, recorded by an untimed warm-up run before anything is timed; fresh state directory each run; \`upload: {concurrency: $SV_CONCURRENCY, partSize: $SV_PART_SIZE, partsInFlight: $SV_PARTS_IN_FLIGHT, multipartThreshold: $SV_MULTIPART_THRESHOLD}\`, \`upload.checksum: auto\` = \`sha256\` on this endpoint: the body's SHA-256 in the signed \`x-amz-content-sha256\`, checked by the server) |
 | aws | \`aws --endpoint-url \$E s3 cp --recursive --only-show-errors --no-progress <repo> s3://<b>/plain/<name>/\` (awscli's defaults written out in \`AWS_CONFIG_FILE\`: \`max_concurrent_requests = 10\`, \`multipart_threshold = 8MB\`, \`multipart_chunksize = 8MB\`; \`AWS_REQUEST_CHECKSUM_CALCULATION=when_required\`) |
 | rclone | \`${RCLONE[*]} <repo> bench:<b>/plain/<name>\` (remote from the environment: \`RCLONE_CONFIG_BENCH_TYPE=s3\`, \`PROVIDER=Ceph\`, \`FORCE_PATH_STYLE=true\`) |
 | S2 segvault | \`segvault sync --config <config>\` again, same state directory |
@@ -199,7 +199,7 @@ report() {
   echo "| S2, nothing new: one-shot \`segvault sync\` | ≥ 20 x faster than best peer | $s2_r x (JVM start included) | $(meets "$s2_r" '>=' 20) |"
   echo "| S3, latency | median < 5 s | $(fmt "$s3med" 2) s | $(meets "$s3med" '<' 5) |"
   echo "| S4, restore | segvault ≥ 1.0 x best peer | $s4_r x (best peer: ${bp4#* }) | $(meets "$s4_r" '>=' 1.0) |"
-  echo "| S5, memory | S1 completes with ${SEGVAULT_JAVA_OPTS[*]:-JVM defaults}, peak RSS < 400 MiB | $(runs_ok s1 big segvault)+$(runs_ok s1 small segvault)/$((2 * ROUNDS)) runs ok, peak $(fmt "$rss" 0) MiB | $(meets "$(fmt "$rss" 0)" '<' 400) |"
+  echo "| S5, memory | S1 completes with ${SEGVAULT_JAVA_OPTS[0]:-JVM defaults}, peak RSS < 400 MiB | $(runs_ok s1 big segvault)+$(runs_ok s1 small segvault)/$((2 * ROUNDS)) runs ok, peak $(fmt "$rss" 0) MiB | $(meets "$(fmt "$rss" 0)" '<' 400) |"
   if [ -s "$WORK/notes" ]; then
     echo
     echo "Notes from the run:"

@@ -17,7 +17,7 @@
 #   BENCH_DAEMON_PASSES  rescan passes of `segvault run` timed in S2 (10; one per second)
 #   BENCH_MAX_UPLOAD_GIB refuse to start when the planned upload is larger (12): every object stays locked
 # Other settings: BENCH_WORK (/tmp/segvault-bench), BENCH_OUT (bench/results), BENCH_DOC (docs/benchmarks.md;
-# "none" = do not touch it), BENCH_SEGVAULT_JAVA_OPTS (-Xmx256m, the launcher's default), SV_CONCURRENCY,
+# "none" = do not touch it), BENCH_SEGVAULT_JAVA_OPTS (the launcher's default_opts), SV_CONCURRENCY,
 # SV_PART_SIZE, SV_PARTS_IN_FLIGHT, SV_MULTIPART_THRESHOLD (segvault's upload settings: product defaults),
 # BENCH_SKIP_BUILD=1, BENCH_RGW_PORT (7490), BENCH_RGW_MON_PORT (13400), BENCH_METRICS_PORT (9790).
 set -euo pipefail
@@ -43,7 +43,10 @@ fi
 BIG_MIB=${BENCH_BIG_MIB:-960} SMALL_MIB=${BENCH_SMALL_MIB:-256} MANY_SEGMENTS=${BENCH_MANY_SEGMENTS:-10000}
 ROUNDS=${BENCH_ROUNDS:-3} COMMITS=${BENCH_COMMITS:-20} DAEMON_PASSES=${BENCH_DAEMON_PASSES:-10}
 WORK=${BENCH_WORK:-/tmp/segvault-bench} OUT=${BENCH_OUT:-$ROOT/bench/results} DOC=${BENCH_DOC:-$ROOT/docs/benchmarks.md}
-read -r -a SEGVAULT_JAVA_OPTS <<<"${BENCH_SEGVAULT_JAVA_OPTS--Xmx256m}"
+# the launcher's own default JVM options (bin/segvault), unless BENCH_SEGVAULT_JAVA_OPTS says otherwise
+LAUNCHER_OPTS=$(sed -n 's/^default_opts="\(.*\)"$/\1/p' "$ROOT/bin/segvault")
+[ -n "$LAUNCHER_OPTS" ] || { echo "bench: cannot read default_opts from bin/segvault" >&2; exit 2; }
+read -r -a SEGVAULT_JAVA_OPTS <<<"${BENCH_SEGVAULT_JAVA_OPTS-$LAUNCHER_OPTS}"
 SV_CONCURRENCY=${SV_CONCURRENCY:-4} SV_PART_SIZE=${SV_PART_SIZE:-16MiB}
 SV_PARTS_IN_FLIGHT=${SV_PARTS_IN_FLIGHT:-4} SV_MULTIPART_THRESHOLD=${SV_MULTIPART_THRESHOLD:-16MiB}
 RGW_DIR=/tmp/segvault-bench-rgw RGW_PORT=${BENCH_RGW_PORT:-7490} RGW_MON=${BENCH_RGW_MON_PORT:-13400}

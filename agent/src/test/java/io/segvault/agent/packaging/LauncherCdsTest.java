@@ -89,7 +89,7 @@ class LauncherCdsTest {
         assertThat(archive.getFileName().toString()).startsWith("segvault-sync-").endsWith(".jsa");
         assertThat(Files.readString(archive)).isEqualTo("archive\n");
         assertThat(first.stdoutLines()).anyMatch(l -> l.startsWith("-XX:ArchiveClassesAtExit=" + archive + ".tmp."))
-                .contains("-Xlog:cds=off", "-Xmx256m", "sync", "--config", "a.yaml");
+                .contains("-Xlog:cds=off", "-Xmx256m", "-XX:+UseSerialGC", "sync", "--config", "a.yaml");
         assertThat(Files.readAllLines(calls)).containsExactly("probe", "run");
 
         Files.delete(calls);
@@ -97,7 +97,7 @@ class LauncherCdsTest {
 
         assertThat(second.exit()).as(second.stderr()).isZero();
         assertThat(second.stdoutLines()).containsExactly("-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                "-XX:SharedArchiveFile=" + archive, "-Xmx256m", "-jar", jar.toRealPath().toString(), "sync", "--config", "a.yaml");
+                "-XX:SharedArchiveFile=" + archive, "-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000", "-XX:Tier4CompileThreshold=20000", "-jar", jar.toRealPath().toString(), "sync", "--config", "a.yaml");
         assertThat(Files.readAllLines(calls)).as("no version probe once the archive exists").containsExactly("run");
         assertThat(archives()).containsExactly(archive);
     }
@@ -150,7 +150,7 @@ class LauncherCdsTest {
         ProjectFiles.Run r = launch(env, "status");
 
         assertThat(r.exit()).as(r.stderr()).isZero();
-        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-jar", jar.toRealPath().toString(), "status");
+        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000", "-XX:Tier4CompileThreshold=20000", "-jar", jar.toRealPath().toString(), "status");
         assertThat(cache).doesNotExist();
     }
 
@@ -177,7 +177,7 @@ class LauncherCdsTest {
 
         assertThat(r.exit()).isZero();
         assertThat(r.stderr()).isEmpty();
-        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-jar", jar.toRealPath().toString(), "status");
+        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000", "-XX:Tier4CompileThreshold=20000", "-jar", jar.toRealPath().toString(), "status");
     }
 
     @Test
