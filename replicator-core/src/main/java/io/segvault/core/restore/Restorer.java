@@ -38,12 +38,18 @@ public final class Restorer {
     private final Clock clock;
 
     /**
-     * @param parallelism ranged downloads at once
-     * @param rangeSize   bytes per ranged GET of a large object
+     * @param parallelism downloads (objects or ranges of one) at once
+     * @param rangeSize   bytes per ranged GET of an object larger than this; smaller objects come in one GET
      */
     public record Options(int parallelism, long rangeSize) {
+        /**
+         * 8 at once; objects up to 512 MiB (every segment of borg's default 500 MiB segment size) in one GET each.
+         * One stream per object is hashed entirely as it arrives, costs the fewest requests (each costs the cold
+         * JVM milliseconds of CPU), and still downloads 8 objects at once; ranges of one object run in parallel
+         * but can only be hashed in order, so a split object's later ranges are read back once they are next.
+         */
         public static Options defaults() {
-            return new Options(8, 64L << 20);
+            return new Options(8, 512L << 20);
         }
     }
 
