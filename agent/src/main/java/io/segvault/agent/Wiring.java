@@ -141,7 +141,7 @@ public final class Wiring implements AutoCloseable {
     }
 
     public Restorer restorer(int parallelism) {
-        return new Restorer(catalog(), new Restorer.Options(parallelism, 64L << 20), clock);
+        return new Restorer(catalog(), new Restorer.Options(parallelism, Restorer.Options.defaults().rangeSize()), clock);
     }
 
     public Reconciler reconciler() {

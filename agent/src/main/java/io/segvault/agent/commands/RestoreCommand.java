@@ -39,7 +39,7 @@ public final class RestoreCommand implements Callable<Integer> {
     String before;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "8",
-            description = "Ranged downloads at once (default ${DEFAULT-VALUE}).")
+            description = "Downloads at once: whole objects, or 512 MiB ranges of larger ones (default ${DEFAULT-VALUE}).")
     int parallel;
 
     @Mixin

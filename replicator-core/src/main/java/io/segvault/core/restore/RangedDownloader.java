@@ -1,7 +1,5 @@
 package io.segvault.core.restore;
 
-import io.segvault.core.borg.HashedFile;
-import io.segvault.core.borg.SegmentReader;
 import io.segvault.core.store.ObjectStore;
 import io.segvault.core.store.StoreUnavailableException;
 import java.io.IOException;
@@ -9,16 +7,18 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /**
  * Downloads object versions into files: objects larger than one range are fetched as parallel ranged GETs
  * written by position; each range streams through a small buffer, so memory is bounded by the pool size,
- * not by object size. After the last range, the file's size and SHA-256 are checked.
+ * not by object size. The SHA-256 is computed while the ranges arrive ({@link OrderedHasher}), so the file is
+ * not read again; once the last range is in, the file's size and SHA-256 are checked against the restore
+ * point. A failed range is retried from where it got to, so every byte of the file is written exactly once
+ * and the digest covers exactly the bytes in the file.
  */
 final class RangedDownloader {
 
@@ -29,6 +29,7 @@ final class RangedDownloader {
     private final ExecutorService pool;
     private final long rangeSize;
     private final RestoreProgress progress;
+    private volatile boolean cancelled;
 
     RangedDownloader(ObjectStore store, ExecutorService pool, long rangeSize, RestoreProgress progress) {
         this.store = store;
@@ -37,75 +38,97 @@ final class RangedDownloader {
         this.progress = progress;
     }
 
+    /** Makes every range still queued or running fail soon (at its next buffer) instead of downloading on. */
+    void cancel() {
+        cancelled = true;
+    }
+
     CompletableFuture<Void> fetch(Restorer.Download d) {
         FileChannel ch;
         try {
-            ch = FileChannel.open(d.file(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            ch = FileChannel.open(d.file(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(new UncheckedIOException(e));
         }
-        if (d.size() == 0) {
-            close(ch);
-            return CompletableFuture.runAsync(() -> check(d), pool);
+        OrderedHasher hasher = new OrderedHasher(ch, d.file(), d.size(), rangeSize);
+        CompletableFuture<?>[] ranges = new CompletableFuture<?>[hasher.ranges()];
+        for (int k = 0; k < ranges.length; k++) {
+            int range = k;
+            ranges[k] = CompletableFuture.runAsync(() -> fetchRange(d, ch, hasher, range), pool);
         }
-        List<CompletableFuture<Void>> ranges = new ArrayList<>();
-        long off = 0;
-        do {
-            long len = Math.min(rangeSize, d.size() - off);
-            long start = off;
-            ranges.add(CompletableFuture.runAsync(() -> fetchRange(d, ch, start, len), pool));
-            off += len;
-        } while (off < d.size());
-        return CompletableFuture.allOf(ranges.toArray(CompletableFuture[]::new))
+        return CompletableFuture.allOf(ranges)
                 .whenComplete((v, e) -> close(ch))
-                .thenRun(() -> check(d));
+                .thenRun(() -> check(d, hasher));
     }
 
-    private void fetchRange(Restorer.Download d, FileChannel ch, long start, long len) {
+    private void fetchRange(Restorer.Download d, FileChannel ch, OrderedHasher hasher, int range) {
         for (int attempt = 1; ; attempt++) {
+            stopIfCancelled(d);
             try {
-                copy(d, ch, start, len);
+                copy(d, ch, hasher, range);
                 return;
             } catch (IOException | StoreUnavailableException e) {
                 if (attempt >= ATTEMPTS) {
-                    throw new RestoreException("download of " + d.key() + " bytes " + start + "-" + (start + len - 1)
+                    throw new RestoreException("download of " + d.key() + " bytes " + hasher.start(range) + "-" + (hasher.end(range) - 1)
                             + " failed " + ATTEMPTS + " times: " + e.getMessage(), e);
                 }
             }
         }
     }
 
-    private void copy(Restorer.Download d, FileChannel ch, long start, long len) throws IOException {
-        long pos = start;
+    /** Streams the rest of one range (from where an earlier attempt got to) into the file and the hasher. */
+    private void copy(Restorer.Download d, FileChannel ch, OrderedHasher hasher, int range) throws IOException {
+        long from = hasher.resumeAt(range);
+        long end = hasher.end(range);
+        long pos = from;
         byte[] buf = new byte[BUFFER];
-        try (InputStream in = store.get(d.key(), d.versionId(), start, len)) {
+        try (InputStream in = store.get(d.key(), d.versionId(), from, end - from)) {
             int n;
-            while (pos < start + len && (n = in.read(buf, 0, (int) Math.min(buf.length, start + len - pos))) > 0) {
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-                try {
-                    while (bb.hasRemaining()) {
-                        pos += ch.write(bb, pos);
-                    }
-                } catch (IOException e) {
-                    // a local write failure (disk full, read-only) is not helped by downloading again
-                    throw new RestoreException("cannot write " + d.file() + ": " + e.getMessage(), e);
-                }
+            while (pos < end && (n = in.readNBytes(buf, 0, (int) Math.min(buf.length, end - pos))) > 0) {
+                stopIfCancelled(d);
+                write(d, ch, buf, n, pos);
+                hasher.written(range, buf, n, pos);
+                pos += n;
                 progress.advanced(n);
             }
         }
-        if (pos != start + len) {
-            throw new IOException("object " + d.key() + " ended after " + (pos - start) + " of " + len + " bytes at offset " + start);
+        if (pos != end) {
+            throw new IOException("object " + d.key() + " ended after " + pos + " of " + end + " bytes (range from " + from + ")");
         }
     }
 
-    private static void check(Restorer.Download d) {
-        HashedFile h = SegmentReader.hash(d.file());
-        if (h.size() != d.size()) {
-            throw new RestoreException("object " + d.key() + " version " + d.versionId() + " is " + h.size() + " bytes; the restore "
+    private void stopIfCancelled(Restorer.Download d) {
+        if (cancelled) {
+            throw new RestoreException("download of " + d.key() + " stopped: the restore failed", null);
+        }
+    }
+
+    private static void write(Restorer.Download d, FileChannel ch, byte[] buf, int length, long position) {
+        ByteBuffer bb = ByteBuffer.wrap(buf, 0, length);
+        try {
+            while (bb.hasRemaining()) {
+                ch.write(bb, position + bb.position());
+            }
+        } catch (IOException e) {
+            // a local write failure (disk full, read-only) is not helped by downloading again
+            throw new RestoreException("cannot write " + d.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void check(Restorer.Download d, OrderedHasher hasher) {
+        long size;
+        try {
+            size = Files.size(d.file());
+        } catch (IOException e) {
+            throw new RestoreException("cannot read the size of " + d.file() + " (object " + d.key() + "): " + e, e);
+        }
+        if (size != d.size() || hasher.hashed() != d.size()) {
+            throw new RestoreException("object " + d.key() + " version " + d.versionId() + " is " + size + " bytes; the restore "
                     + "point says " + d.size(), null);
         }
-        if (!h.sha256().equals(d.sha256())) {
-            throw new RestoreException("object " + d.key() + " version " + d.versionId() + " has SHA-256 " + h.sha256()
+        String sha256 = hasher.sha256();
+        if (!sha256.equals(d.sha256())) {
+            throw new RestoreException("object " + d.key() + " version " + d.versionId() + " has SHA-256 " + sha256
                     + "; the restore point says " + d.sha256() + " (corrupt or tampered object)", null);
         }
     }

@@ -38,12 +38,18 @@ public final class Restorer {
     private final Clock clock;
 
     /**
-     * @param parallelism ranged downloads at once
-     * @param rangeSize   bytes per ranged GET of a large object
+     * @param parallelism downloads (objects or ranges of one) at once
+     * @param rangeSize   bytes per ranged GET of an object larger than this; smaller objects come in one GET
      */
     public record Options(int parallelism, long rangeSize) {
+        /**
+         * 8 at once; objects up to 512 MiB (every segment of borg's default 500 MiB segment size) in one GET each.
+         * One stream per object is hashed entirely as it arrives, costs the fewest requests (each costs the cold
+         * JVM milliseconds of CPU), and still downloads 8 objects at once; ranges of one object run in parallel
+         * but can only be hashed in order, so a split object's later ranges are read back once they are next.
+         */
         public static Options defaults() {
-            return new Options(8, 64L << 20);
+            return new Options(8, 512L << 20);
         }
     }
 
@@ -66,9 +72,14 @@ public final class Restorer {
         checkChainLink(ref, point);
         Path tmp = createTemp(absTarget);
         try {
-            long bytes = download(point, tmp, progress);
+            long bytes;
+            String nonce;
+            try (Transfer transfer = startDownloads(point, tmp, progress)) {
+                nonce = highestNonce(point); // small GETs while the segments download
+                bytes = transfer.await();
+            }
             checkComplete(point, tmp);
-            String nonce = writeNonce(point, tmp);
+            writeNonce(tmp, nonce);
             Files.writeString(tmp.resolve("README"), README, StandardCharsets.US_ASCII);
             moveIntoPlace(tmp, absTarget);
             progress.finished();
@@ -135,7 +146,7 @@ public final class Restorer {
         }
     }
 
-    private long download(RestorePoint point, Path tmp, RestoreProgress progress) throws IOException {
+    private Transfer startDownloads(RestorePoint point, Path tmp, RestoreProgress progress) throws IOException {
         List<Download> items = new ArrayList<>();
         String base = catalog.layout().repoPrefix(point.repo());
         int perDir = point.segmentsPerDir() > 0 ? point.segmentsPerDir() : 1000;
@@ -155,18 +166,53 @@ public final class Restorer {
             t.setDaemon(true);
             return t;
         });
+        RangedDownloader dl = new RangedDownloader(catalog.store(), pool, options.rangeSize(), progress);
+        Transfer transfer = new Transfer(pool, dl, total);
         try {
-            RangedDownloader dl = new RangedDownloader(catalog.store(), pool, options.rangeSize(), progress);
-            List<CompletableFuture<Void>> all = new ArrayList<>();
             for (Download d : items) {
                 Files.createDirectories(d.file().getParent());
-                all.add(dl.fetch(d));
+                transfer.all.add(dl.fetch(d));
             }
-            awaitAll(all);
-        } finally {
-            pool.shutdownNow();
+        } catch (IOException | RuntimeException e) {
+            transfer.close();
+            throw e;
         }
-        return total;
+        return transfer;
+    }
+
+    /**
+     * Downloads under way. {@link #close} stops the ones still running (when the restore fails early) and waits
+     * for every download thread to let go of its file, so the temporary directory can be removed.
+     */
+    private static final class Transfer implements AutoCloseable {
+        private final ExecutorService pool;
+        private final RangedDownloader downloader;
+        private final long total;
+        private final List<CompletableFuture<Void>> all = new ArrayList<>();
+
+        Transfer(ExecutorService pool, RangedDownloader downloader, long total) {
+            this.pool = pool;
+            this.downloader = downloader;
+            this.total = total;
+        }
+
+        /** Waits for every download; returns the bytes restored. */
+        long await() throws IOException {
+            awaitAll(all);
+            return total;
+        }
+
+        @Override
+        public void close() {
+            downloader.cancel();
+            try {
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+            } catch (CompletionException e) {
+                // the failure that closed the transfer early is the one reported
+            } finally {
+                pool.shutdownNow();
+            }
+        }
     }
 
     private static void awaitAll(List<CompletableFuture<Void>> all) throws IOException {
@@ -214,10 +260,10 @@ public final class Restorer {
     }
 
     /**
-     * Writes the highest nonce of the repository's points (never reuse an AES-CTR counter): the nonce of this
-     * point and of the newest few points that have one.
+     * The highest nonce of the repository's points (never reuse an AES-CTR counter): the nonce of this point and
+     * of the newest few points that have one; null when none has one.
      */
-    private String writeNonce(RestorePoint point, Path tmp) throws IOException {
+    private String highestNonce(RestorePoint point) {
         String best = null;
         List<String> candidates = new ArrayList<>();
         point.control().stream().filter(c -> c.name().equals("nonce"))
@@ -230,10 +276,13 @@ public final class Restorer {
                 best = n.toLowerCase(java.util.Locale.ROOT);
             }
         }
-        if (best != null) {
-            Files.writeString(tmp.resolve("nonce"), best, StandardCharsets.US_ASCII);
-        }
         return best;
+    }
+
+    private static void writeNonce(Path tmp, String nonce) throws IOException {
+        if (nonce != null) {
+            Files.writeString(tmp.resolve("nonce"), nonce, StandardCharsets.US_ASCII);
+        }
     }
 
     private static void moveIntoPlace(Path tmp, Path target) throws IOException {
