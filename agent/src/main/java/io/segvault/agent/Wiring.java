@@ -44,6 +44,7 @@ public final class Wiring implements AutoCloseable {
     private Ledger ledger;
     private ExecutorService uploads;
     private Replicator replicator;
+    private TamperDetector detector;
 
     private Wiring(AgentConfig config, S3StoreConfig s3, String prefix, MeterRegistry registry, Clock clock) {
         this.config = config;
@@ -152,6 +153,14 @@ public final class Wiring implements AutoCloseable {
         return new RetentionKeeper(store, ledger(), config().retention(), meters, clock, 50);
     }
 
+    /** The tamper detector the replicator uses (one per process: it remembers hashes started ahead). */
+    public synchronized TamperDetector detector() {
+        if (detector == null) {
+            detector = new TamperDetector(ledger().segmentCatalog(), clock, config().massFraction());
+        }
+        return detector;
+    }
+
     public synchronized Replicator replicator() {
         if (replicator != null) {
             return replicator;
@@ -165,7 +174,7 @@ public final class Wiring implements AutoCloseable {
                 return t;
             });
         }
-        TamperDetector detector = new TamperDetector(ledger().segmentCatalog(), clock, c.massFraction());
+        TamperDetector detector = detector();
         Path scratch = c.state().resolve("scratch");
         replicator = new Replicator(new Replicator.Parts(store, ledger(), layout, c.retention(), detector, meters, clock, scratch,
                 uploads), c.upload().maxBandwidth(), c.upload().maxIndexSize());

@@ -8,6 +8,7 @@ import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ErrorHandler;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.agent.cli.ExitCodes;
+import io.segvault.core.borg.BorgRepository;
 import io.segvault.core.config.AgentConfig;
 import io.segvault.core.config.AgentConfigLoader;
 import io.segvault.core.config.RepoResolver;
@@ -20,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,6 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "sync", description = "Replicate every configured repository once: upload what is missing, write and lock a "
         + "restore point for each newest committed transaction. Exit 0 only when every repository is offsite.")
 public final class SyncCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncCommand.class);
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Agent config file (YAML).")
     Path config;
@@ -54,6 +59,7 @@ public final class SyncCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (StateLock lock = StateLock.acquire(cfg.state());
              Wiring w = Wiring.forConfig(cfg, new SimpleMeterRegistry(), Clock.systemUTC())) {
+            hashAhead(w, repos);
             RepositoryPass pass = Preflight.startAgent(w);
             int failed = 0;
             for (Map.Entry<String, Path> r : repos.entrySet()) {
@@ -71,6 +77,21 @@ public final class SyncCommand implements Callable<Integer> {
             out.flush();
             return failed == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
         }
+    }
+
+    /**
+     * Starts hashing new segments while the bucket is checked: nothing is written before the preflight passes,
+     * but the SHA-256 every new segment's key needs is then ready or under way. A repository that cannot be
+     * read here is left to its pass, which reports it.
+     */
+    private static void hashAhead(Wiring w, Map<String, Path> repos) {
+        repos.forEach((name, path) -> {
+            try {
+                w.detector().hashAhead(name, BorgRepository.open(path).segments());
+            } catch (RuntimeException e) {
+                LOG.debug("{}: not hashing ahead: {}", name, e.getMessage());
+            }
+        });
     }
 
     static Map<String, Path> select(Map<String, Path> all, List<String> only) {

@@ -11,6 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -116,11 +117,11 @@ public final class BorgRepository {
      */
     public List<SegmentFile> segments() {
         Path data = path.resolve("data");
-        List<SegmentFile> result = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(data)) {
-            for (Path dir : dirs) {
+        List<Path> dirs = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(data)) {
+            for (Path dir : entries) {
                 if (DIGITS.matcher(dir.getFileName().toString()).matches() && Files.isDirectory(dir)) {
-                    addSegments(dir, result);
+                    dirs.add(dir);
                 }
             }
         } catch (NoSuchFileException e) {
@@ -128,6 +129,13 @@ public final class BorgRepository {
         } catch (IOException e) {
             throw new BorgRepositoryException(data, "cannot list " + data + ": " + e, e);
         }
+        // one stat per segment: directories of 1000 segments are listed on all cores when there are several
+        Stream<Path> each = dirs.size() > 1 ? dirs.parallelStream() : dirs.stream();
+        List<SegmentFile> result = new ArrayList<>(each.flatMap(dir -> {
+            List<SegmentFile> in = new ArrayList<>();
+            addSegments(dir, in);
+            return in.stream();
+        }).toList());
         result.sort(Comparator.comparingLong(SegmentFile::number));
         return result;
     }

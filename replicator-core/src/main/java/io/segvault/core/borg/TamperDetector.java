@@ -2,6 +2,7 @@ package io.segvault.core.borg;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -49,6 +51,7 @@ public final class TamperDetector {
     private final SegmentCatalog catalog;
     private final Clock clock;
     private final double massFraction;
+    private final Map<String, Map<EarlyKey, CompletableFuture<HashedFile>>> earlyHashes = new ConcurrentHashMap<>();
 
     /**
      * @param massFraction share of known segments (and bytes) whose simultaneous disappearance is a
@@ -96,7 +99,7 @@ public final class TamperDetector {
         Map<Long, KnownSegment> current = new TreeMap<>();
         boolean changed = knownTransaction.isEmpty() || knownTransaction.getAsLong() != snapshot.transaction()
                 || known.size() != snapshot.segments().size();
-        HashAhead ahead = new HashAhead(snapshot.segments(), known, rehashAll);
+        HashAhead ahead = new HashAhead(repo, snapshot.segments(), known, rehashAll);
         for (SegmentFile segment : snapshot.segments()) {
             KnownSegment prior = known.get(segment.number());
             KnownSegment now = ahead.next();
@@ -116,6 +119,7 @@ public final class TamperDetector {
                         .events(vanished));
             }
         }
+        earlyHashes.remove(repo); // what this snapshot did not use is stale or not wanted
         if (changed) {
             catalog.remember(repo, snapshot.transaction(), current.values());
         }
@@ -126,14 +130,16 @@ public final class TamperDetector {
      * Known segments in snapshot order; segments to hash are hashed up to {@link #AHEAD} ahead of the one asked for,
      * on the shared {@link #HASHERS} pool, so large new segments are hashed on all cores while earlier ones upload.
      */
-    private static final class HashAhead {
+    private final class HashAhead {
+        private final String repo;
         private final List<SegmentFile> segments;
         private final Map<Long, KnownSegment> known;
         private final boolean rehashAll;
         private final List<CompletableFuture<KnownSegment>> started = new ArrayList<>();
         private int taken;
 
-        HashAhead(List<SegmentFile> segments, Map<Long, KnownSegment> known, boolean rehashAll) {
+        HashAhead(String repo, List<SegmentFile> segments, Map<Long, KnownSegment> known, boolean rehashAll) {
+            this.repo = repo;
             this.segments = segments;
             this.known = known;
             this.rehashAll = rehashAll;
@@ -157,15 +163,52 @@ public final class TamperDetector {
             if (!rehashAll && prior != null && prior.fingerprint().equals(segment.fingerprint())) {
                 return CompletableFuture.completedFuture(prior);
             }
-            return CompletableFuture.supplyAsync(() -> hash(segment), HASHERS);
+            CompletableFuture<HashedFile> early = rehashAll ? null : early(repo).remove(new EarlyKey(segment.path(),
+                    segment.fingerprint()));
+            CompletableFuture<HashedFile> hashing = early != null ? early : hashAsync(segment.path());
+            return hashing.handle((hashed, failure) -> checked(segment, hashed, failure));
         }
     }
 
-    private static KnownSegment hash(SegmentFile segment) {
-        HashedFile hashed;
+    /** A segment file as it was when {@link #hashAhead} started hashing it. */
+    private record EarlyKey(Path path, Fingerprint fingerprint) {
+    }
+
+    private Map<EarlyKey, CompletableFuture<HashedFile>> early(String repo) {
+        return earlyHashes.computeIfAbsent(repo, r -> new ConcurrentHashMap<>());
+    }
+
+    /**
+     * Starts hashing, in the background, the segments among {@code segments} (e.g. {@link BorgRepository#segments()})
+     * that the catalog does not know with the same fingerprint, so that a later {@link #inspect} of a snapshot that
+     * holds them unchanged finds their hashes ready. For a one-shot sync that hashes while the bucket is checked.
+     * Hashes no snapshot wants are dropped at the repository's next inspection; a changed file is hashed again.
+     */
+    public void hashAhead(String repo, List<SegmentFile> segments) {
+        Map<Long, KnownSegment> known = catalog.known(repo);
+        Map<EarlyKey, CompletableFuture<HashedFile>> pending = early(repo);
+        for (SegmentFile segment : segments) {
+            KnownSegment prior = known.get(segment.number());
+            if (prior == null || !prior.fingerprint().equals(segment.fingerprint())) {
+                pending.computeIfAbsent(new EarlyKey(segment.path(), segment.fingerprint()), k -> hashAsync(k.path()));
+            }
+        }
+    }
+
+    private static CompletableFuture<HashedFile> hashAsync(Path file) {
+        return CompletableFuture.supplyAsync(() -> SegmentReader.hash(file), HASHERS);
+    }
+
+    /** The hash of {@code segment} if the file still is what the snapshot saw, else the failure that says why not. */
+    private static KnownSegment checked(SegmentFile segment, HashedFile hashed, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         Fingerprint after;
         try {
-            hashed = SegmentReader.hash(segment.path());
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            } else if (cause != null) {
+                throw new IllegalStateException("hashing " + segment.path() + " failed: " + cause, cause);
+            }
             after = Fingerprint.read(segment.path());
         } catch (BorgRepositoryException e) {
             throw e.getCause() instanceof NoSuchFileException ? vanishedSinceSnapshot(segment, e) : e;

@@ -72,6 +72,24 @@ class TamperDetectorTest {
     }
 
     @Test
+    void hashes_started_ahead_are_used_only_for_files_that_did_not_change_since() throws IOException {
+        detector.hashAhead(REPO, BorgRepository.open(fake.dir()).segments());
+        Path three = fake.segmentPath(3);
+        byte[] before = Files.readAllBytes(three);
+        byte[] after = before.clone();
+        after[after.length / 2] ^= 1; // same size, other bytes: a rewrite the early hash must not stand in for
+        Files.write(three, after);
+        Files.setLastModifiedTime(three, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(three)
+                .toMillis() + 5_000));
+
+        Inspection inspection = detector.inspect(REPO, snapshot());
+
+        assertThat(inspection.segments().values()).allSatisfy(k -> assertThat(k.sha256())
+                .as("segment " + k.number()).isEqualTo(SegmentReader.hash(fake.segmentPath(k.number())).sha256()));
+        assertThat(inspection.segments().get(3L).sha256()).isNotEqualTo(io.segvault.test.TestData.sha256(before));
+    }
+
+    @Test
     void a_segment_that_vanishes_before_it_is_hashed_fails_the_inspection_and_names_it() throws IOException {
         Snapshot snap = snapshot();
         Files.delete(fake.segmentPath(7));
