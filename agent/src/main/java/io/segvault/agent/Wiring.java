@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.agent.cli.StoreOptions;
+import io.segvault.core.borg.SegmentHashes;
 import io.segvault.core.borg.TamperDetector;
 import io.segvault.core.config.AgentConfig;
 import io.segvault.core.config.AgentConfigLoader;
@@ -21,6 +22,7 @@ import io.segvault.core.store.ResilientObjectStore;
 import io.segvault.core.store.s3.S3ObjectStore;
 import io.segvault.core.store.s3.S3StoreConfig;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
@@ -45,6 +47,7 @@ public final class Wiring implements AutoCloseable {
     private ExecutorService uploads;
     private Replicator replicator;
     private TamperDetector detector;
+    private final SegmentHashes hashes = new SegmentHashes();
 
     private Wiring(AgentConfig config, S3StoreConfig s3, String prefix, MeterRegistry registry, Clock clock) {
         this.config = config;
@@ -153,10 +156,19 @@ public final class Wiring implements AutoCloseable {
         return new RetentionKeeper(store, ledger(), config().retention(), meters, clock, 50);
     }
 
-    /** The tamper detector the replicator uses (one per process: it remembers hashes started ahead). */
-    public synchronized TamperDetector detector() {
+    /** Where hashes started ahead wait for the tamper detector; needs no ledger. */
+    public SegmentHashes segmentHashes() {
+        return hashes;
+    }
+
+    /** Whether the state directory already holds a ledger (opening one creates it). */
+    public boolean ledgerExists() {
+        return Files.exists(config().state().resolve(Ledger.FILE_NAME));
+    }
+
+    private synchronized TamperDetector detector() {
         if (detector == null) {
-            detector = new TamperDetector(ledger().segmentCatalog(), clock, config().massFraction());
+            detector = new TamperDetector(ledger().segmentCatalog(), clock, config().massFraction(), hashes);
         }
         return detector;
     }

@@ -9,6 +9,7 @@ import io.segvault.agent.cli.ErrorHandler;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.core.borg.BorgRepository;
+import io.segvault.core.borg.KnownSegment;
 import io.segvault.core.config.AgentConfig;
 import io.segvault.core.config.AgentConfigLoader;
 import io.segvault.core.config.RepoResolver;
@@ -81,13 +82,19 @@ public final class SyncCommand implements Callable<Integer> {
 
     /**
      * Starts hashing new segments while the bucket is checked: nothing is written before the preflight passes,
-     * but the SHA-256 every new segment's key needs is then ready or under way. A repository that cannot be
-     * read here is left to its pass, which reports it.
+     * but the SHA-256 every new segment's key needs is then ready or under way. Without a ledger yet (a fresh
+     * state directory, which a failed preflight must leave as it was) every segment is new. A repository that
+     * cannot be read here is left to its pass, which reports it.
      */
     private static void hashAhead(Wiring w, Map<String, Path> repos) {
+        boolean ledger = w.ledgerExists();
         repos.forEach((name, path) -> {
             try {
-                w.detector().hashAhead(name, BorgRepository.open(path).segments());
+                Map<Long, KnownSegment> known = ledger ? w.ledger().segmentCatalog().known(name) : Map.of();
+                w.segmentHashes().hashAhead(name, BorgRepository.open(path).segments(), s -> {
+                    KnownSegment k = known.get(s.number());
+                    return k == null || !k.fingerprint().equals(s.fingerprint());
+                });
             } catch (RuntimeException e) {
                 LOG.debug("{}: not hashing ahead: {}", name, e.getMessage());
             }

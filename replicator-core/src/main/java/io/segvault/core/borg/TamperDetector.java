@@ -2,7 +2,6 @@ package io.segvault.core.borg;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,9 +12,6 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
@@ -40,30 +36,29 @@ import java.util.function.Consumer;
  */
 public final class TamperDetector {
 
-    /** Segments hashed at once: one per core, at least 2, at most 4. */
-    private static final int AHEAD = Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors()));
-    private static final ExecutorService HASHERS = Executors.newFixedThreadPool(AHEAD, r -> {
-        Thread t = new Thread(r, "segvault-hash");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final SegmentCatalog catalog;
     private final Clock clock;
     private final double massFraction;
-    private final Map<String, Map<EarlyKey, CompletableFuture<HashedFile>>> earlyHashes = new ConcurrentHashMap<>();
+    private final SegmentHashes hashes;
 
     /**
      * @param massFraction share of known segments (and bytes) whose simultaneous disappearance is a
      *                     {@code MASS_DISAPPEARANCE}, e.g. 0.5; must be in (0, 1]
      */
     public TamperDetector(SegmentCatalog catalog, Clock clock, double massFraction) {
+        this(catalog, clock, massFraction, new SegmentHashes());
+    }
+
+    /** As above, taking hashes started ahead from {@code hashes} (see {@link SegmentHashes#hashAhead}). */
+    public TamperDetector(SegmentCatalog catalog, Clock clock, double massFraction, SegmentHashes hashes) {
         if (!(massFraction > 0 && massFraction <= 1)) {
             throw new IllegalArgumentException("massFraction must be in (0, 1], is " + massFraction);
         }
         this.catalog = catalog;
         this.clock = clock;
         this.massFraction = massFraction;
+        this.hashes = hashes;
     }
 
     /**
@@ -119,7 +114,7 @@ public final class TamperDetector {
                         .events(vanished));
             }
         }
-        earlyHashes.remove(repo); // what this snapshot did not use is stale or not wanted
+        hashes.drop(repo); // what this snapshot did not take is stale or not wanted
         if (changed) {
             catalog.remember(repo, snapshot.transaction(), current.values());
         }
@@ -127,8 +122,8 @@ public final class TamperDetector {
     }
 
     /**
-     * Known segments in snapshot order; segments to hash are hashed up to {@link #AHEAD} ahead of the one asked for,
-     * on the shared {@link #HASHERS} pool, so large new segments are hashed on all cores while earlier ones upload.
+     * Known segments in snapshot order; segments to hash are hashed up to {@link SegmentHashes#PARALLEL} ahead of the one asked for,
+     * on all cores, so large new segments are hashed on all cores while earlier ones upload.
      */
     private final class HashAhead {
         private final String repo;
@@ -146,7 +141,7 @@ public final class TamperDetector {
         }
 
         KnownSegment next() {
-            while (started.size() < segments.size() && started.size() <= taken + AHEAD) {
+            while (started.size() < segments.size() && started.size() <= taken + SegmentHashes.PARALLEL) {
                 started.add(start(segments.get(started.size())));
             }
             CompletableFuture<KnownSegment> f = started.get(taken++);
@@ -163,40 +158,9 @@ public final class TamperDetector {
             if (!rehashAll && prior != null && prior.fingerprint().equals(segment.fingerprint())) {
                 return CompletableFuture.completedFuture(prior);
             }
-            CompletableFuture<HashedFile> early = rehashAll ? null : early(repo).remove(new EarlyKey(segment.path(),
-                    segment.fingerprint()));
-            CompletableFuture<HashedFile> hashing = early != null ? early : hashAsync(segment.path());
+            CompletableFuture<HashedFile> hashing = rehashAll ? SegmentHashes.hash(segment.path()) : hashes.take(repo, segment);
             return hashing.handle((hashed, failure) -> checked(segment, hashed, failure));
         }
-    }
-
-    /** A segment file as it was when {@link #hashAhead} started hashing it. */
-    private record EarlyKey(Path path, Fingerprint fingerprint) {
-    }
-
-    private Map<EarlyKey, CompletableFuture<HashedFile>> early(String repo) {
-        return earlyHashes.computeIfAbsent(repo, r -> new ConcurrentHashMap<>());
-    }
-
-    /**
-     * Starts hashing, in the background, the segments among {@code segments} (e.g. {@link BorgRepository#segments()})
-     * that the catalog does not know with the same fingerprint, so that a later {@link #inspect} of a snapshot that
-     * holds them unchanged finds their hashes ready. For a one-shot sync that hashes while the bucket is checked.
-     * Hashes no snapshot wants are dropped at the repository's next inspection; a changed file is hashed again.
-     */
-    public void hashAhead(String repo, List<SegmentFile> segments) {
-        Map<Long, KnownSegment> known = catalog.known(repo);
-        Map<EarlyKey, CompletableFuture<HashedFile>> pending = early(repo);
-        for (SegmentFile segment : segments) {
-            KnownSegment prior = known.get(segment.number());
-            if (prior == null || !prior.fingerprint().equals(segment.fingerprint())) {
-                pending.computeIfAbsent(new EarlyKey(segment.path(), segment.fingerprint()), k -> hashAsync(k.path()));
-            }
-        }
-    }
-
-    private static CompletableFuture<HashedFile> hashAsync(Path file) {
-        return CompletableFuture.supplyAsync(() -> SegmentReader.hash(file), HASHERS);
     }
 
     /** The hash of {@code segment} if the file still is what the snapshot saw, else the failure that says why not. */
