@@ -53,10 +53,12 @@ class LauncherCdsTest {
                 done
                 echo run >>"$FAKE_CALLS"
                 if [ -n "${FAKE_WAIT:-}" ]; then
-                    trap 'got=TERM' TERM
+                    sleep 600 &
+                    idle=$!
+                    trap 'got=TERM; kill "$idle"' TERM
                     got=
                     : >"$FAKE_WAIT"
-                    while [ -z "$got" ]; do sleep 0.05; done
+                    wait "$idle" # returns at once when TERM arrives: its trap runs
                     echo "java got $got" >>"$FAKE_CALLS"
                 fi
                 for a in "$@"; do
