@@ -29,13 +29,11 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p>Segments are hashed only when their {@link Fingerprint} is new or changed (several at once, ahead of the one
- * being reported), so a steady repository costs one
- * directory listing per inspection. The catalog is updated to the snapshot after every inspection, so each change
- * is reported once. Nothing in the repository is touched. Thread-safe as long as one repository is not inspected by
- * two threads at once.
+ * being reported), so a steady repository costs one directory listing per inspection. The catalog is updated to
+ * the snapshot after every inspection, so each change is reported once. Nothing in the repository is touched.
+ * Thread-safe as long as one repository is not inspected by two threads at once.
  */
 public final class TamperDetector {
-
 
     private final SegmentCatalog catalog;
     private final Clock clock;
@@ -122,8 +120,8 @@ public final class TamperDetector {
     }
 
     /**
-     * Known segments in snapshot order; segments to hash are hashed up to {@link SegmentHashes#PARALLEL} ahead of the one asked for,
-     * on all cores, so large new segments are hashed on all cores while earlier ones upload.
+     * Known segments in snapshot order. Segments to hash are hashed up to {@link SegmentHashes#PARALLEL} ahead of the
+     * one asked for, so large new segments are hashed on all cores while earlier ones upload.
      */
     private final class HashAhead {
         private final String repo;
