@@ -64,6 +64,7 @@ public final class Wiring implements AutoCloseable {
 
     /** The full agent, from a validated config file. */
     public static Wiring forConfig(AgentConfig config, MeterRegistry registry, Clock clock) {
+        Ledger.preloadDriver(); // while the S3 client is built and the bucket checked
         AgentConfig.Store st = config.store();
         S3StoreConfig s3 = s3Config(st.bucket(), st.endpoint(), st.region(), st.pathStyle(), st.checksum(), registry)
                 .partSize(config.upload().partSize())

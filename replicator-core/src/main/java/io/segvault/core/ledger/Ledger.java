@@ -42,6 +42,23 @@ public class Ledger implements AutoCloseable {
     }
 
     /** Opens (creating if needed) the ledger in {@code stateDir}. */
+    /**
+     * Loads SQLite's native library on a background thread, so that a later {@link #open} does not wait for it
+     * (about 0.1 s: sqlite-jdbc extracts the library to the temporary directory and probes the platform). Touches no
+     * state directory; a failure here is left for {@link #open} to report.
+     */
+    public static void preloadDriver() {
+        Thread t = new Thread(() -> {
+            try {
+                org.sqlite.SQLiteJDBCLoader.initialize();
+            } catch (Exception | LinkageError e) {
+                // open() loads it again and says what is wrong
+            }
+        }, "segvault-sqlite-load");
+        t.setDaemon(true);
+        t.start();
+    }
+
     public static Ledger open(Path stateDir) {
         Path file = stateDir.resolve(FILE_NAME);
         try {
