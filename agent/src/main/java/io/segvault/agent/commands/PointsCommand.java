@@ -44,7 +44,8 @@ public final class PointsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** One row of the listing. */
-    public record Row(long transaction, Instant written, int segments, long bytes, Instant retainUntil, int foreignVersions) {
+    public record Row(long transaction, Instant written, int segments, long bytes, Instant retainUntil, int foreignVersions,
+                      String key, boolean consistent, String problem) {
     }
 
     @Override
@@ -53,10 +54,15 @@ public final class PointsCommand implements Callable<Integer> {
             PointCatalog catalog = w.catalog();
             List<Row> rows = new ArrayList<>();
             for (PointRef ref : catalog.list(repo).stream().limit(limit).toList()) {
-                RestorePoint p = catalog.read(ref);
                 StoredObject head = w.store().head(ref.key(), ref.versionId());
-                rows.add(new Row(ref.transaction(), ref.written(), p.segments().size(), p.totalBytes(), head.retainUntil(),
-                        ref.foreignVersions()));
+                if (ref.consistent()) {
+                    RestorePoint p = catalog.read(ref);
+                    rows.add(new Row(ref.transaction(), ref.written(), p.segments().size(), p.totalBytes(), head.retainUntil(),
+                            ref.foreignVersions(), ref.key(), true, null));
+                } else {
+                    rows.add(new Row(ref.transaction(), ref.written(), 0, head.size(), head.retainUntil(), ref.foreignVersions(),
+                            ref.key(), false, ref.problem()));
+                }
             }
             print(rows, spec.commandLine().getOut());
             return ExitCodes.OK;
@@ -71,6 +77,10 @@ public final class PointsCommand implements Callable<Integer> {
         } else {
             out.printf("%-12s %-22s %9s %14s %-22s%n", "TRANSACTION", "WRITTEN", "SEGMENTS", "BYTES", "POINT LOCKED UNTIL");
             for (Row r : rows) {
+                if (!r.consistent()) {
+                    out.printf("%-12d %-22s INCONSISTENT %s: %s%n", r.transaction(), r.written(), r.key(), r.problem());
+                    continue;
+                }
                 out.printf("%-12d %-22s %9d %14d %-22s%s%n", r.transaction(), r.written(), r.segments(), r.bytes(), r.retainUntil(),
                         r.foreignVersions() > 0 ? "  (" + r.foreignVersions() + " foreign versions!)" : "");
             }

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,13 +64,33 @@ public final class RestoreCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
+            List<PointRef> all = w.catalog().list(repo);
             PointRef ref = w.catalog().select(repo, point, beforeTime, w.clock().instant());
+            warnInconsistent(spec.commandLine().getErr(), all, ref);
             out.println("restoring " + repo + " transaction " + ref.transaction() + " (written " + ref.written() + ") into " + target);
             out.flush();
             Restorer.Result r = w.restorer(Math.max(1, parallel)).restore(ref, target, ProgressBar.forTerminal(out));
-            printSummary(out, r, ref, w.catalog().list(repo).get(0).transaction());
+            printSummary(out, r, ref, all.stream().filter(PointRef::consistent).mapToLong(PointRef::transaction).max()
+                    .orElse(ref.transaction()));
             return ExitCodes.OK;
         }
+    }
+
+    /** Names the points restore skipped as inconsistent, and warns when an explicit --point chose one. */
+    static void warnInconsistent(PrintWriter err, List<PointRef> all, PointRef chosen) {
+        for (PointRef p : all) {
+            if (p.consistent()) {
+                continue;
+            }
+            if (p.equals(chosen)) {
+                err.println("warning: restoring " + p.key() + ", which is NOT part of the repository's consistent chain: "
+                        + p.problem());
+            } else {
+                err.println("note: skipped inconsistent restore point " + p.key() + " (version " + p.versionId() + "): "
+                        + p.problem());
+            }
+        }
+        err.flush();
     }
 
     static Instant parseBefore(String before) {

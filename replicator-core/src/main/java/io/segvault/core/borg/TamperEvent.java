@@ -21,6 +21,11 @@ public record TamperEvent(String repo, Kind kind, long segment, String detail, I
         /** A known segment is gone and no committed transaction explains it. */
         SEGMENT_VANISHED,
         /** More than the configured share of known segments (and of their bytes) vanished at once. */
-        MASS_DISAPPEARANCE
+        MASS_DISAPPEARANCE,
+        /**
+         * A key segvault was about to write is occupied by bytes it did not write (found by reading them back); the
+         * object went to an alternative key. Someone holding a write credential for the bucket wrote it.
+         */
+        FOREIGN_OBJECT
     }
 }

@@ -55,7 +55,7 @@ public final class GarbageCollector {
         int referenced = 0;
         String repoJson = catalog.layout().repoJson(repo);
         for (ObjectVersion v : store.listVersions(catalog.layout().repoPrefix(repo))) {
-            if (v.deleteMarker() || v.key().equals(repoJson) || protectedVersions.contains(v.key() + "@" + v.versionId())) {
+            if (v.deleteMarker() || isIdentity(v.key(), repoJson) || protectedVersions.contains(v.key() + "@" + v.versionId())) {
                 referenced += v.deleteMarker() ? 0 : 1;
                 continue;
             }
@@ -78,13 +78,26 @@ public final class GarbageCollector {
         return new Result(repo, deleted, locked, referenced, errors);
     }
 
+    private boolean isIdentity(String key, String repoJson) {
+        if (key.equals(repoJson)) {
+            return true;
+        }
+        try {
+            return catalog.layout().parse(key) instanceof io.segvault.core.layout.BucketLayout.RepoJsonKey;
+        } catch (io.segvault.core.layout.InvalidKeyException e) {
+            return false;
+        }
+    }
+
     private Set<String> protectedVersions(String repo, Instant keepSince) {
         Set<String> keep = new HashSet<>();
         List<PointRef> points = catalog.list(repo);
         String base = catalog.layout().repoPrefix(repo);
-        for (int i = 0; i < points.size(); i++) {
-            PointRef ref = points.get(i);
-            if (i > 0 && ref.written().isBefore(keepSince)) {
+        // the newest consistent point is always kept; every point written within the window too, consistent or not
+        // (an attacker's point can make a real one look inconsistent: gc errs on the side of keeping)
+        PointRef newest = points.stream().filter(PointRef::consistent).findFirst().orElse(null);
+        for (PointRef ref : points) {
+            if (ref != newest && ref.written().isBefore(keepSince)) {
                 continue;
             }
             keep.add(ref.key() + "@" + ref.versionId());
@@ -93,7 +106,10 @@ public final class GarbageCollector {
                 p.segments().forEach(s -> keep.add(base + s.key() + "@" + s.versionId()));
                 p.control().forEach(c -> keep.add(base + c.key() + "@" + c.versionId()));
             } catch (ManifestException e) {
-                throw new IllegalStateException("gc stopped: cannot read protected point " + ref.key() + ": " + e.getMessage(), e);
+                if (ref.consistent()) {
+                    throw new IllegalStateException("gc stopped: cannot read protected point " + ref.key() + ": " + e.getMessage(), e);
+                }
+                // an unreadable inconsistent point names nothing; only its own version is kept
             }
         }
         return keep;

@@ -1,5 +1,7 @@
 package io.segvault.core.layout;
 
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -12,8 +14,13 @@ import java.util.regex.Pattern;
  * &lt;prefix&gt;&lt;repo&gt;/repo.json                     repository identity
  * &lt;prefix&gt;&lt;repo&gt;/segments/&lt;n:010d&gt;/&lt;sha256&gt;    byte-identical copy of data/&lt;dir&gt;/&lt;n&gt;
  * &lt;prefix&gt;&lt;repo&gt;/control/&lt;T:010d&gt;/&lt;name&gt;       config, hints.T, index.T, integrity.T, nonce
- * &lt;prefix&gt;&lt;repo&gt;/points/&lt;T:010d&gt;.json          restore point of committed transaction T
+ * &lt;prefix&gt;&lt;repo&gt;/points/&lt;T:010d&gt;-&lt;sha256&gt;.json restore point of T, named by the SHA-256 of its bytes
+ * &lt;prefix&gt;&lt;repo&gt;/points/&lt;T:010d&gt;.json          restore point of T, format 1 (read, no longer written)
  * </pre>
+ *
+ * A segment, control or identity key that holds bytes segvault did not write (a squatter with the agent's
+ * credential) is replaced by an <em>alternative key</em>: the same key with {@code ~<16 random hex>} appended
+ * ({@code repo~<16 hex>.json} for the identity), which nobody can predict and so nobody can occupy first.
  *
  * Numbers are zero-padded to ten digits so listings sort numerically. Every key this class returns
  * parses back to the same value; every key it does not recognise (path traversal, absolute paths,
@@ -21,15 +28,18 @@ import java.util.regex.Pattern;
  */
 public final class BucketLayout {
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     public static final long MAX_NUMBER = 9_999_999_999L;
 
     private static final Pattern REPO = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern PREFIX = Pattern.compile("([A-Za-z0-9._-]+/)*");
     private static final Pattern CONTROL_NAME = Pattern.compile("config|nonce|README|(index|hints|integrity)\\.(\\d{1,10})");
-    private static final Pattern SEGMENT = Pattern.compile("segments/(\\d{10})/([0-9a-f]{64})");
-    private static final Pattern CONTROL = Pattern.compile("control/(\\d{10})/([^/]+)");
-    private static final Pattern POINT = Pattern.compile("points/(\\d{10})\\.json");
+    private static final String ALT = "(~[0-9a-f]{16})?";
+    private static final Pattern SEGMENT = Pattern.compile("segments/(\\d{10})/([0-9a-f]{64})" + ALT);
+    private static final Pattern CONTROL = Pattern.compile("control/(\\d{10})/([^/~]+)" + ALT);
+    private static final Pattern POINT = Pattern.compile("points/(\\d{10})(?:-([0-9a-f]{64}))?\\.json");
+    private static final Pattern REPO_JSON = Pattern.compile("repo" + ALT + "\\.json");
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String prefix;
 
@@ -68,9 +78,7 @@ public final class BucketLayout {
 
     public String segment(String repo, long number, String sha256) {
         checkNumber(number, "segment number");
-        if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException("sha256 must be 64 lower-case hex digits: " + sha256);
-        }
+        checkSha(sha256);
         return repoPrefix(repo) + "segments/" + pad(number) + "/" + sha256;
     }
 
@@ -84,9 +92,53 @@ public final class BucketLayout {
         return repoPrefix(repo) + "control/" + pad(transaction) + "/" + name;
     }
 
+    /** The format-1 key of point T (read only: format 2 names a point by its content). */
     public String point(String repo, long transaction) {
         checkNumber(transaction, "transaction");
         return repoPrefix(repo) + "points/" + pad(transaction) + ".json";
+    }
+
+    /** The format-2 key of point T whose exact bytes hash to {@code sha256}. */
+    public String point(String repo, long transaction, String sha256) {
+        checkNumber(transaction, "transaction");
+        checkSha(sha256);
+        return repoPrefix(repo) + "points/" + pad(transaction) + "-" + sha256 + ".json";
+    }
+
+    /**
+     * An alternative to {@code key} (a segment, control or identity key) for when {@code key} is occupied by bytes
+     * segvault did not write: the same key with {@code ~} and 16 random hex digits, unpredictable to a squatter.
+     */
+    public String alternative(String key) {
+        Key k = parse(key);
+        String suffix = "~" + HexFormat.of().formatHex(randomBytes());
+        if (k instanceof SegmentKey sk) {
+            return segment(sk.repo(), sk.number(), sk.sha256()) + suffix;
+        } else if (k instanceof ControlKey ck) {
+            return control(ck.repo(), ck.transaction(), ck.name()) + suffix;
+        } else if (k instanceof RepoJsonKey rk) {
+            return repoPrefix(rk.repo()) + "repo" + suffix + ".json";
+        }
+        throw new IllegalArgumentException("points are named by their content and have no alternative: " + key);
+    }
+
+    /** The key {@code key} stands in for: itself, or the canonical key of an alternative key. */
+    public String canonical(String key) {
+        Key k = parse(key);
+        if (k instanceof SegmentKey sk) {
+            return segment(sk.repo(), sk.number(), sk.sha256());
+        } else if (k instanceof ControlKey ck) {
+            return control(ck.repo(), ck.transaction(), ck.name());
+        } else if (k instanceof RepoJsonKey rk) {
+            return repoJson(rk.repo());
+        }
+        return key;
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[8];
+        RANDOM.nextBytes(b);
+        return b;
     }
 
     public String pointsPrefix(String repo) {
@@ -107,7 +159,8 @@ public final class BucketLayout {
     public record ControlKey(String repo, long transaction, String name) implements Key {
     }
 
-    public record PointKey(String repo, long transaction) implements Key {
+    /** A point key; {@code sha256} is null for a format-1 key ({@code points/T.json}). */
+    public record PointKey(String repo, long transaction, String sha256) implements Key {
     }
 
     /** Parses a full key of this layout (with this layout's prefix); anything else is an {@link InvalidKeyException}. */
@@ -125,7 +178,7 @@ public final class BucketLayout {
             throw new InvalidKeyException(key, "repository part '" + repo + "' is not a valid repository name");
         }
         String tail = rest.substring(slash + 1);
-        if (tail.equals("repo.json")) {
+        if (REPO_JSON.matcher(tail).matches()) {
             return new RepoJsonKey(repo);
         }
         Matcher m = SEGMENT.matcher(tail);
@@ -134,7 +187,7 @@ public final class BucketLayout {
         }
         m = POINT.matcher(tail);
         if (m.matches()) {
-            return new PointKey(repo, Long.parseLong(m.group(1)));
+            return new PointKey(repo, Long.parseLong(m.group(1)), m.group(2));
         }
         m = CONTROL.matcher(tail);
         if (m.matches()) {
@@ -142,7 +195,7 @@ public final class BucketLayout {
             checkControlName(m.group(2), t, key);
             return new ControlKey(repo, t, m.group(2));
         }
-        throw new InvalidKeyException(key, "is not a key of bucket format " + FORMAT_VERSION);
+        throw new InvalidKeyException(key, "is not a key of bucket format 1 or " + FORMAT_VERSION);
     }
 
     /** The key relative to the repository prefix, as restore points store it, e.g. {@code segments/0000000017/<sha>}. */
@@ -168,6 +221,12 @@ public final class BucketLayout {
 
     public static String pad(long n) {
         return String.format(Locale.ROOT, "%010d", n);
+    }
+
+    private static void checkSha(String sha256) {
+        if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("sha256 must be 64 lower-case hex digits: " + sha256);
+        }
     }
 
     private static void checkNumber(long n, String what) {

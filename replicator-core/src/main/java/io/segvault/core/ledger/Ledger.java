@@ -127,6 +127,7 @@ public class Ledger implements AutoCloseable {
             s.execute("CREATE TABLE IF NOT EXISTS known_txn (repo TEXT PRIMARY KEY, txn INTEGER NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS repo_state (repo TEXT PRIMARY KEY, ok INTEGER NOT NULL, message TEXT, "
                     + "at INTEGER NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS aliases (key TEXT PRIMARY KEY, repo TEXT NOT NULL, stored_key TEXT NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS live (repo TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (repo, key))");
             s.execute("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, repo TEXT NOT NULL, kind TEXT NOT NULL, "
                     + "segment INTEGER NOT NULL, detail TEXT NOT NULL, at INTEGER NOT NULL)");
@@ -166,6 +167,24 @@ public class Ledger implements AutoCloseable {
                     }
                     return out;
                 });
+    }
+
+    /**
+     * Records that the object for {@code key} lives at {@code storedKey} (an alternative key: {@code key} was occupied
+     * by bytes segvault did not write).
+     */
+    public synchronized void recordAlias(String repo, String key, String storedKey) {
+        update("INSERT OR REPLACE INTO aliases (key, repo, stored_key) VALUES (?, ?, ?)", ps -> {
+            ps.setString(1, key);
+            ps.setString(2, repo);
+            ps.setString(3, storedKey);
+        });
+    }
+
+    /** Where the object for {@code key} was stored instead, if {@code key} was occupied by a foreign object. */
+    public synchronized Optional<String> alias(String key) {
+        return query("SELECT stored_key FROM aliases WHERE key = ?", ps -> ps.setString(1, key),
+                rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.empty());
     }
 
     /** Records (or replaces) an uploaded object. */
@@ -389,7 +408,7 @@ public class Ledger implements AutoCloseable {
 
     /** Removes everything recorded for {@code repo} except events (before a rebuild from the bucket). */
     public synchronized void forget(String repo) {
-        for (String table : List.of("objects", "points", "live", "known_segments", "known_txn")) {
+        for (String table : List.of("objects", "aliases", "points", "live", "known_segments", "known_txn")) {
             update("DELETE FROM " + table + " WHERE repo = ?", ps -> ps.setString(1, repo));
         }
     }

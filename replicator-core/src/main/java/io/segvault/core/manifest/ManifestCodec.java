@@ -18,7 +18,10 @@ import java.util.HexFormat;
  */
 public final class ManifestCodec {
 
-    public static final int FORMAT_VERSION = 1;
+    /** The format new points are written in. */
+    public static final int FORMAT_VERSION = 2;
+    /** The oldest format still read. */
+    public static final int OLDEST_FORMAT = 1;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -52,9 +55,9 @@ public final class ManifestCodec {
         } catch (IOException e) {
             throw new ManifestException(source, "is not a valid restore point (JSON): " + oneLine(e), e);
         }
-        if (p.formatVersion() != FORMAT_VERSION) {
-            throw new ManifestException(source, "has manifest format " + p.formatVersion() + "; this segvault reads format "
-                    + FORMAT_VERSION + " (upgrade segvault)", null);
+        if (p.formatVersion() < OLDEST_FORMAT || p.formatVersion() > FORMAT_VERSION) {
+            throw new ManifestException(source, "has manifest format " + p.formatVersion() + "; this segvault reads formats "
+                    + OLDEST_FORMAT + " to " + FORMAT_VERSION + " (upgrade segvault)", null);
         }
         if (!repo.equals(p.repo())) {
             throw new ManifestException(source, "belongs to repository " + p.repo() + ", not " + repo, null);

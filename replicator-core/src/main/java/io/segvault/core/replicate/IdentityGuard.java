@@ -1,13 +1,15 @@
 package io.segvault.core.replicate;
 
+import io.segvault.core.borg.TamperEvent;
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.ledger.Ledger;
+import io.segvault.core.ledger.PointRecord;
 import io.segvault.core.ledger.UploadedObject;
 import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.RepoIdentity;
 import io.segvault.core.retention.RetentionPolicy;
+import io.segvault.core.store.ForeignObjectException;
 import io.segvault.core.store.ObjectSource;
-import io.segvault.core.store.ObjectVersion;
 import io.segvault.core.store.ObjectStore;
 import io.segvault.core.store.PutRequest;
 import io.segvault.core.store.Retention;
@@ -16,13 +18,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
- * Claims a repository name in the bucket with repo.json and refuses to write under a name whose repo.json
- * names another Borg repository id (two servers, one name).
+ * Pins a repository name to one Borg repository id and checks the id on every pass, before anything is uploaded.
+ *
+ * <p>The pin comes from evidence, in this order: what this process already pinned; the newest restore point in the
+ * ledger (read back at the version the agent wrote, or that the ledger rebuild took from the consistent chain); the
+ * agent's own {@code repo.json} record. Only a name with none of those is claimed, by writing {@code repo.json}; a
+ * {@code repo.json} somebody else put there first (any writer can) is a tamper event, not a reason to stop: the claim
+ * goes to an alternative key. A mismatch is refused by name.
  */
 final class IdentityGuard {
 
@@ -31,76 +39,71 @@ final class IdentityGuard {
     private final BucketLayout layout;
     private final RetentionPolicy retention;
     private final Clock clock;
-    private final Set<String> checked = ConcurrentHashMap.newKeySet();
+    private final Consumer<TamperEvent> events;
+    private final Map<String, String> pins = new ConcurrentHashMap<>();
 
-    IdentityGuard(ObjectStore store, Ledger ledger, BucketLayout layout, RetentionPolicy retention, Clock clock) {
+    IdentityGuard(ObjectStore store, Ledger ledger, BucketLayout layout, RetentionPolicy retention, Clock clock,
+                  Consumer<TamperEvent> events) {
         this.store = store;
         this.ledger = ledger;
         this.layout = layout;
         this.retention = retention;
         this.clock = clock;
+        this.events = events;
     }
 
+    /** Refuses (fatal {@link ReplicationException}) when {@code repoId} is not the id pinned for {@code repo}. */
     void ensure(String repo, String repoId) {
-        if (checked.contains(repo + "/" + repoId)) {
-            return;
-        }
-        String key = layout.repoJson(repo);
-        Optional<UploadedObject> recorded = ledger.object(key);
-        if (recorded.isEmpty()) {
-            Optional<ObjectVersion> first = firstVersion(key);
-            if (first.isPresent()) {
-                byte[] json = bytes(key, first.get().versionId());
-                check(repo, repoId, ManifestCodec.decodeIdentity(json, key), key);
-                ledger.recordObject(new UploadedObject(repo, key, json.length, ManifestCodec.sha256(json), first.get().versionId(),
-                        null));
+        String pinned = pins.get(repo);
+        String source = "this agent's earlier passes";
+        if (pinned == null) {
+            Optional<PointRecord> newest = ledger.newestPoint(repo);
+            if (newest.isPresent()) {
+                pinned = ManifestCodec.decodePoint(bytes(newest.get().key(), newest.get().versionId()), newest.get().key(), repo,
+                        layout).repoId();
+                source = "restore point " + newest.get().key();
             } else {
-                claim(repo, repoId, key);
+                Optional<UploadedObject> own = ledger.alias(layout.repoJson(repo)).flatMap(ledger::object)
+                        .or(() -> ledger.object(layout.repoJson(repo)));
+                if (own.isPresent()) {
+                    pinned = ManifestCodec.decodeIdentity(bytes(own.get().key(), own.get().versionId()), own.get().key()).repoId();
+                    source = own.get().key();
+                } else {
+                    pinned = claim(repo, repoId);
+                }
             }
+            pins.put(repo, pinned);
         }
-        checked.add(repo + "/" + repoId);
+        if (!pinned.equals(repoId)) {
+            throw new ReplicationException(repo, "the repository at this path is Borg repository " + repoId + ", but the name '"
+                    + repo + "' is pinned to Borg repository " + pinned + " (by " + source + "); nothing was uploaded. Another "
+                    + "repository took this one's place: if that is intended, replicate it under a new name", true, null);
+        }
     }
 
-    private void claim(String repo, String repoId, String key) {
+    /** Writes repo.json for a name nothing pins yet; a foreign object at the key is reported and left alone. */
+    private String claim(String repo, String repoId) {
+        String key = layout.repoJson(repo);
         byte[] json = ManifestCodec.encode(new RepoIdentity(BucketLayout.FORMAT_VERSION, repo, repoId, clock.instant()));
         String sha = ManifestCodec.sha256(json);
+        Retention lock = Retention.compliance(retention.retainUntil(clock));
         StoredObject stored;
         try {
-            stored = store.putOnce(new PutRequest(key, ObjectSource.ofBytes(json), sha,
-                    Retention.compliance(retention.retainUntil(clock))));
-        } catch (io.segvault.core.store.ObjectConflictException e) {
-            ensureAfterRace(repo, repoId, key);
-            return;
+            stored = store.putOnce(new PutRequest(key, ObjectSource.ofBytes(json), sha, lock));
+        } catch (ForeignObjectException e) {
+            String alt = layout.alternative(key);
+            events.accept(new TamperEvent(repo, TamperEvent.Kind.FOREIGN_OBJECT, -1, e.getMessage() + "; the name is claimed in "
+                    + alt + " instead", clock.instant()));
+            stored = store.putOnce(new PutRequest(alt, ObjectSource.ofBytes(json), sha, lock, true));
+            ledger.recordAlias(repo, key, alt);
         }
-        ledger.recordObject(new UploadedObject(repo, key, stored.size(), sha, stored.versionId(), stored.retainUntil()));
-    }
-
-    private void ensureAfterRace(String repo, String repoId, String key) {
-        ObjectVersion first = firstVersion(key).orElseThrow(() -> new ReplicationException(repo, key
-                + " changed while claiming it", false, null));
-        check(repo, repoId, ManifestCodec.decodeIdentity(bytes(key, first.versionId()), key), key);
-    }
-
-    /**
-     * The first version ever written at {@code key}: keys are written once, so that one is segvault's claim;
-     * later versions (written with a stolen credential) do not count.
-     */
-    private Optional<ObjectVersion> firstVersion(String key) {
-        return store.listVersions(key).stream().filter(v -> v.key().equals(key) && !v.deleteMarker())
-                .min(java.util.Comparator.comparing(ObjectVersion::lastModified));
-    }
-
-    private static void check(String repo, String repoId, RepoIdentity id, String key) {
-        if (!repoId.equals(id.repoId())) {
-            throw new ReplicationException(repo, key + " names Borg repository " + id.repoId() + " but this repository is "
-                    + repoId + ": another repository already replicates under the name '" + repo + "'; give this one another "
-                    + "name in the config", true, null);
-        }
+        ledger.recordObject(new UploadedObject(repo, stored.key(), stored.size(), sha, stored.versionId(), stored.retainUntil()));
+        return repoId;
     }
 
     private byte[] bytes(String key, String versionId) {
         try (InputStream in = store.get(key, versionId, 0, -1)) {
-            return in.readAllBytes();
+            return in.readNBytes(256 * 1024 * 1024);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + key, e);
         }

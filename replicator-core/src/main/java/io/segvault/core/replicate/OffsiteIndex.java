@@ -26,8 +26,19 @@ final class OffsiteIndex {
         io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(meters.registry(), cache, "segvault.offsite");
     }
 
-    /** The recorded object at {@code key} if it holds {@code sha256}. */
+    /**
+     * The recorded object for {@code key} if it holds {@code sha256}: at {@code key} itself, or at the alternative key
+     * it was written to because {@code key} was occupied by a foreign object. The result's key is where it is stored.
+     */
     Optional<UploadedObject> find(String key, String sha256) {
+        Optional<UploadedObject> direct = findAt(key, sha256);
+        if (direct.isPresent()) {
+            return direct;
+        }
+        return ledger.alias(key).flatMap(stored -> findAt(stored, sha256));
+    }
+
+    private Optional<UploadedObject> findAt(String key, String sha256) {
         UploadedObject hit = cache.getIfPresent(key);
         if (hit != null && hit.sha256().equals(sha256)) {
             meters.count(Meters.SKIPPED_OBJECTS, 1, "layer", "cache");

@@ -16,6 +16,7 @@ import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.RestorePoint;
 import io.segvault.core.metrics.Meters;
 import io.segvault.core.retention.RetentionPolicy;
+import io.segvault.core.store.ForeignObjectException;
 import io.segvault.core.store.ObjectConflictException;
 import io.segvault.core.store.ObjectSource;
 import io.segvault.core.store.ObjectStore;
@@ -23,7 +24,9 @@ import io.segvault.core.store.ObjectStoreException;
 import io.segvault.core.store.PutRequest;
 import io.segvault.core.store.Retention;
 import io.segvault.core.store.StoredObject;
+import io.segvault.core.store.ObjectVersion;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +36,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -88,7 +92,7 @@ public final class Replicator {
         this.throttle = new Throttle(maxBandwidth);
         this.maxIndexSize = maxIndexSize;
         this.offsite = new OffsiteIndex(ledger, meters, 500_000);
-        this.identity = new IdentityGuard(store, ledger, layout, retention, clock);
+        this.identity = new IdentityGuard(store, ledger, layout, retention, clock, e -> recordEvents(List.of(e)));
     }
 
     /**
@@ -175,7 +179,7 @@ public final class Replicator {
         meters.gauge(Meters.PENDING_SEGMENTS, 0, "repo", repo);
         meters.gauge(Meters.PENDING_BYTES, 0, "repo", repo);
         return new SyncResult(repo, t, true, batch.uploaded.get(), batch.bytes.get(), batch.skipped.get(),
-                inspection.events().size(), Duration.between(start, clock.instant()));
+                inspection.events().size() + batch.foreign.get(), Duration.between(start, clock.instant()));
     }
 
     /** Counters of one pass. */
@@ -186,6 +190,7 @@ public final class Replicator {
         final AtomicLong bytes = new AtomicLong();
         final AtomicInteger pendingSegments = new AtomicInteger();
         final AtomicLong pendingBytes = new AtomicLong();
+        final AtomicInteger foreign = new AtomicInteger();
         private final Set<String> listed;
 
         Batch(String repo, Set<String> listed) {
@@ -201,16 +206,15 @@ public final class Replicator {
 
     private CompletableFuture<RestorePoint.SegmentEntry> uploadSegment(Batch batch, SegmentFile s, KnownSegment known) {
         String key = layout.segment(batch.repo, s.number(), known.sha256());
-        String rel = layout.relative(batch.repo, key);
         var done = offsite.find(key, known.sha256());
         if (done.isPresent()) {
             batch.skipped.incrementAndGet();
-            return CompletableFuture.completedFuture(segmentEntry(s.number(), rel, done.get()));
+            return CompletableFuture.completedFuture(segmentEntry(s.number(), layout.relative(batch.repo, done.get().key()), done.get()));
         }
         batch.pendingSegments.incrementAndGet();
         batch.pendingBytes.addAndGet(s.size());
         return upload(batch, key, known.sha256(), ObjectSource.ofFile(s.path(), s.size()), s.path(), "segment")
-                .thenApply(o -> segmentEntry(s.number(), rel, o));
+                .thenApply(o -> segmentEntry(s.number(), layout.relative(batch.repo, o.key()), o));
     }
 
     private static RestorePoint.SegmentEntry segmentEntry(long n, String rel, UploadedObject o) {
@@ -219,15 +223,15 @@ public final class Replicator {
 
     private CompletableFuture<RestorePoint.ControlEntry> uploadControl(Batch batch, long t, ControlFile c) {
         String key = layout.control(batch.repo, t, c.name());
-        String rel = layout.relative(batch.repo, key);
         var done = offsite.find(key, c.sha256());
         if (done.isPresent()) {
             batch.skipped.incrementAndGet();
-            return CompletableFuture.completedFuture(new RestorePoint.ControlEntry(c.name(), rel, c.size(), c.sha256(),
-                    done.get().versionId()));
+            return CompletableFuture.completedFuture(new RestorePoint.ControlEntry(c.name(),
+                    layout.relative(batch.repo, done.get().key()), c.size(), c.sha256(), done.get().versionId()));
         }
         return upload(batch, key, c.sha256(), ObjectSource.ofFile(c.copy(), c.size()), null, "control")
-                .thenApply(o -> new RestorePoint.ControlEntry(c.name(), rel, o.size(), o.sha256(), o.versionId()));
+                .thenApply(o -> new RestorePoint.ControlEntry(c.name(), layout.relative(batch.repo, o.key()), o.size(), o.sha256(),
+                        o.versionId()));
     }
 
     /** Uploads one object, sharing an upload of the same key already in flight. */
@@ -254,9 +258,10 @@ public final class Replicator {
         Instant t0 = clock.instant();
         Retention lock = Retention.compliance(retention.retainUntil(t0));
         try {
-            StoredObject stored = store.putOnce(new PutRequest(key, ThrottledSource.wrap(source, throttle), sha256, lock,
+            StoredObject stored = putOwn(batch, new PutRequest(key, ThrottledSource.wrap(source, throttle), sha256, lock,
                     batch.listedAbsent(key)));
-            UploadedObject o = new UploadedObject(batch.repo, key, stored.size(), sha256, stored.versionId(), stored.retainUntil());
+            UploadedObject o = new UploadedObject(batch.repo, stored.key(), stored.size(), sha256, stored.versionId(),
+                    stored.retainUntil());
             offsite.record(o);
             batch.uploaded.incrementAndGet();
             batch.bytes.addAndGet(stored.size());
@@ -270,6 +275,24 @@ public final class Replicator {
                 throw new SnapshotMovedException(origin + " vanished during the upload (borg compact?)");
             }
             throw e;
+        }
+    }
+
+    /**
+     * Put-once, where a key occupied by a foreign object (bytes segvault did not write, whatever its metadata says) is a
+     * tamper event and the object goes to an alternative key nobody could have predicted; the ledger remembers where.
+     */
+    private StoredObject putOwn(Batch batch, PutRequest request) {
+        try {
+            return store.putOnce(request);
+        } catch (ForeignObjectException e) {
+            batch.foreign.incrementAndGet();
+            String alt = layout.alternative(request.key());
+            recordEvents(List.of(new TamperEvent(batch.repo, TamperEvent.Kind.FOREIGN_OBJECT, -1, e.getMessage()
+                    + "; written to " + alt + " instead", clock.instant())));
+            StoredObject stored = store.putOnce(new PutRequest(alt, request.source(), request.sha256(), request.retention(), true));
+            ledger.recordAlias(batch.repo, request.key(), alt);
+            return stored;
         }
     }
 
@@ -313,15 +336,16 @@ public final class Replicator {
                 snap.config().segmentsPerDir(), previous, segs, ctls, indexOmitted);
         byte[] bytes = ManifestCodec.encode(point);
         String sha = ManifestCodec.sha256(bytes);
-        String key = layout.point(repo, t);
-        StoredObject stored;
-        try {
+        StoredObject stored = existingPoint(repo, point).orElse(null);
+        if (stored != null) {
+            sha = stored.sha256();
+            point = new RestorePoint(point.formatVersion(), repo, repoId, t, stored.lastModified(), point.segmentsPerDir(),
+                    previous, segs, ctls, indexOmitted);
+        } else {
             Retention lock = Retention.compliance(retention.retainUntil(clock));
-            stored = store.putOnce(new PutRequest(key, ObjectSource.ofBytes(bytes), sha, lock, batch.listedAbsent(key)));
-        } catch (ObjectConflictException e) {
-            throw new ReplicationException(repo, "restore point " + key + " already exists offsite with other content: the "
-                    + "repository's history forked (restored to an older state?); replicate it under a new name", true, e);
+            stored = store.putOnce(new PutRequest(layout.point(repo, t, sha), ObjectSource.ofBytes(bytes), sha, lock, false));
         }
+        String key = stored.key();
         offsite.record(new UploadedObject(repo, key, stored.size(), sha, stored.versionId(), stored.retainUntil()));
         meters.count(Meters.UPLOAD_OBJECTS, 1, "repo", repo, "kind", "point", "outcome", "ok");
         ledger.recordPoint(new PointRecord(repo, t, key, sha, stored.versionId(), point.createdAt(), segs.size(), point.totalBytes()));
@@ -329,11 +353,48 @@ public final class Replicator {
         segs.forEach(s -> live.add(layout.repoPrefix(repo) + s.key()));
         ctls.forEach(c -> live.add(layout.repoPrefix(repo) + c.key()));
         live.add(key);
-        live.add(layout.repoJson(repo));
+        live.add(ledger.alias(layout.repoJson(repo)).orElse(layout.repoJson(repo)));
         ledger.replaceLive(repo, live);
         meters.gauge(Meters.OFFSITE_TXN, t, "repo", repo);
         LOG.info("{}: restore point {} written ({} segments, {} objects uploaded, {} bytes)", repo, t, segs.size(),
                 batch.uploaded.get(), batch.bytes.get());
+    }
+
+    /**
+     * A point for the same transaction with exactly this content (previous link, identity, every entry) already in the
+     * bucket: this agent wrote it in a pass that stopped before recording it. Adopting it keeps the chain linear. Any
+     * other point under T is somebody else's: a tamper event (it loses to the chain rules or wins only if written first).
+     */
+    private Optional<StoredObject> existingPoint(String repo, RestorePoint mine) {
+        String prefix = layout.pointsPrefix(repo) + BucketLayout.pad(mine.transaction()) + "-";
+        for (ObjectVersion v : store.listVersions(prefix)) {
+            if (v.deleteMarker() || v.size() > 256L * 1024 * 1024) {
+                continue;
+            }
+            try (InputStream in = store.get(v.key(), v.versionId(), 0, -1)) {
+                byte[] b = in.readAllBytes();
+                RestorePoint other = ManifestCodec.decodePoint(b, v.key(), repo, layout);
+                String sha = ManifestCodec.sha256(b);
+                if (v.key().equals(layout.point(repo, mine.transaction(), sha)) && sameContent(mine, other)) {
+                    LOG.info("{}: adopting restore point {} written by an earlier, interrupted pass", repo, v.key());
+                    StoredObject head = store.head(v.key(), v.versionId());
+                    return Optional.of(new StoredObject(head.key(), head.versionId(), head.size(), sha, head.lockMode(),
+                            head.retainUntil(), head.lastModified()));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("{}: {} is not a point of ours: {}", repo, v.key(), e.toString());
+            }
+            recordEvents(List.of(new TamperEvent(repo, TamperEvent.Kind.FOREIGN_OBJECT, mine.transaction(), v.key() + " version "
+                    + v.versionId() + " is a restore point for transaction " + mine.transaction() + " that this agent did not "
+                    + "write", clock.instant())));
+        }
+        return Optional.empty();
+    }
+
+    private static boolean sameContent(RestorePoint a, RestorePoint b) {
+        return a.repoId().equals(b.repoId()) && a.transaction() == b.transaction() && java.util.Objects.equals(a.previous(),
+                b.previous()) && a.segments().equals(b.segments()) && a.control().equals(b.control())
+                && a.indexOmitted() == b.indexOmitted() && a.segmentsPerDir() == b.segmentsPerDir();
     }
 
     private void recordEvents(List<TamperEvent> events) {

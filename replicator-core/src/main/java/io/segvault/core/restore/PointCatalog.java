@@ -1,35 +1,40 @@
 package io.segvault.core.restore;
 
 import io.segvault.core.layout.BucketLayout;
-import io.segvault.core.layout.InvalidKeyException;
 import io.segvault.core.manifest.ManifestCodec;
+import io.segvault.core.manifest.ManifestException;
 import io.segvault.core.manifest.RestorePoint;
 import io.segvault.core.store.ObjectStore;
-import io.segvault.core.store.ObjectVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * Lists and reads the restore points of a repository straight from the bucket (no ledger needed: works
- * on a fresh host with read-only credentials). Each point is read at the first version written at its
- * key, so versions added later with stolen credentials are never used.
+ * on a fresh host with read-only credentials). Which points count is decided by {@link PointChain}: the bytes,
+ * Borg's structure and the server's write order, never a key name, a transaction number or "the first version".
  */
 public final class PointCatalog {
 
+    /** Default upper bound on the size of one restore point (about 250,000 segments). */
+    public static final long DEFAULT_MAX_POINT_BYTES = 256L * 1024 * 1024;
+
     private final ObjectStore store;
     private final BucketLayout layout;
+    private final long maxPointBytes;
 
     public PointCatalog(ObjectStore store, BucketLayout layout) {
+        this(store, layout, DEFAULT_MAX_POINT_BYTES);
+    }
+
+    public PointCatalog(ObjectStore store, BucketLayout layout, long maxPointBytes) {
         this.store = store;
         this.layout = layout;
+        this.maxPointBytes = maxPointBytes;
     }
 
     public BucketLayout layout() {
@@ -40,55 +45,52 @@ public final class PointCatalog {
         return store;
     }
 
-    /** Every point of {@code repo}, newest (highest T) first. */
+    /**
+     * Every point version of {@code repo}, highest transaction first, each marked consistent or not
+     * ({@link PointRef#problem()}); the consistent ones form one linear chain.
+     */
     public List<PointRef> list(String repo) {
-        Map<String, List<ObjectVersion>> byKey = new LinkedHashMap<>();
-        for (ObjectVersion v : store.listVersions(layout.pointsPrefix(repo))) {
-            if (!v.deleteMarker()) {
-                byKey.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(v);
-            }
-        }
-        List<PointRef> out = new ArrayList<>();
-        for (Map.Entry<String, List<ObjectVersion>> e : byKey.entrySet()) {
-            BucketLayout.Key k;
-            try {
-                k = layout.parse(e.getKey());
-            } catch (InvalidKeyException ex) {
-                continue;
-            }
-            if (k instanceof BucketLayout.PointKey pk) {
-                ObjectVersion first = e.getValue().stream().min(Comparator.comparing(ObjectVersion::lastModified)).orElseThrow();
-                out.add(new PointRef(repo, pk.transaction(), e.getKey(), first.versionId(), first.lastModified(),
-                        e.getValue().size() - 1));
-            }
-        }
-        out.sort(Comparator.comparingLong(PointRef::transaction).reversed());
-        return out;
+        return new PointChain(this, maxPointBytes).resolve(repo, store.listVersions(layout.pointsPrefix(repo)));
     }
 
-    /** Picks a point: {@code latest}, a transaction number, or (with {@code before}) the newest written before a time. */
+    /** The consistent points of {@code repo}, newest first. */
+    public List<PointRef> chain(String repo) {
+        return list(repo).stream().filter(PointRef::consistent).toList();
+    }
+
+    /**
+     * Picks a point: {@code latest} (the newest consistent point), a transaction number (its consistent point, or
+     * else an inconsistent one: the caller warns), or (with {@code before}) the newest consistent point written
+     * before a time.
+     */
     public PointRef select(String repo, String point, Instant before, Instant now) {
         List<PointRef> all = list(repo);
         if (all.isEmpty()) {
             throw new RestoreException("no restore points for repository '" + repo + "' under " + layout.pointsPrefix(repo)
                     + " in bucket " + store.bucket() + " (wrong --repo, --prefix or bucket?)", null);
         }
+        List<PointRef> chain = all.stream().filter(PointRef::consistent).toList();
+        if (point != null && !point.equals("latest")) {
+            long t = parseTransaction(point);
+            return all.stream().filter(p -> p.transaction() == t).min(Comparator.comparing(p -> p.consistent() ? 0 : 1))
+                    .orElseThrow(() -> new RestoreException("repository '" + repo + "' has no restore point for transaction " + t
+                            + " (newest: " + all.get(0).transaction() + "; see `segvault points`)", null));
+        }
+        if (chain.isEmpty()) {
+            throw new RestoreException("repository '" + repo + "' has " + all.size() + " restore point(s) but none is consistent "
+                    + "(first: " + all.get(0).key() + " " + all.get(0).problem() + "); see `segvault points` and `segvault verify`",
+                    null);
+        }
         if (before != null) {
             if (before.isAfter(now)) {
                 throw new RestoreException("--before " + before + " is in the future; use latest instead", null);
             }
-            return all.stream().filter(p -> p.written().isBefore(before)).findFirst()
-                    .orElseThrow(() -> new RestoreException("no restore point of '" + repo + "' was written before " + before
-                            + "; the oldest is transaction " + all.get(all.size() - 1).transaction() + " written "
-                            + all.get(all.size() - 1).written(), null));
+            return chain.stream().filter(p -> p.written().isBefore(before)).findFirst()
+                    .orElseThrow(() -> new RestoreException("no consistent restore point of '" + repo + "' was written before "
+                            + before + "; the oldest is transaction " + chain.get(chain.size() - 1).transaction() + " written "
+                            + chain.get(chain.size() - 1).written(), null));
         }
-        if (point == null || point.equals("latest")) {
-            return all.get(0);
-        }
-        long t = parseTransaction(point);
-        return all.stream().filter(p -> p.transaction() == t).findFirst()
-                .orElseThrow(() -> new RestoreException("repository '" + repo + "' has no restore point for transaction " + t
-                        + " (newest: " + all.get(0).transaction() + "; see `segvault points`)", null));
+        return chain.get(0);
     }
 
     private static long parseTransaction(String point) {
@@ -103,22 +105,35 @@ public final class PointCatalog {
         }
     }
 
-    /** Downloads and decodes a point (keys checked against the layout). */
+    /** Downloads and decodes a point (keys checked against the layout; size bounded; bytes checked against the ref). */
     public RestorePoint read(PointRef ref) {
-        return ManifestCodec.decodePoint(bytes(ref.key(), ref.versionId()), ref.key(), ref.repo(), layout);
+        byte[] bytes = bytes(ref.key(), ref.versionId(), maxPointBytes);
+        if (ref.sha256() != null && !ref.sha256().equals(ManifestCodec.sha256(bytes))) {
+            throw new ManifestException(ref.key(), "version " + ref.versionId() + " changed since it was listed", null);
+        }
+        return ManifestCodec.decodePoint(bytes, ref.key(), ref.repo(), layout);
     }
 
-    /** The exact bytes of one object version (for small objects: manifests, nonce). */
+    /** The exact bytes of one small object version (manifests, nonce), at most 1 MiB. */
     public byte[] bytes(String key, String versionId) {
+        return bytes(key, versionId, 1024 * 1024);
+    }
+
+    /** The exact bytes of one object version; more than {@code limit} bytes is refused without reading them all. */
+    public byte[] bytes(String key, String versionId, long limit) {
         try (InputStream in = store.get(key, versionId, 0, -1)) {
-            return in.readAllBytes();
+            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (b.length > limit) {
+                throw new ManifestException(key, "version " + versionId + " is larger than " + limit + " bytes; not read", null);
+            }
+            return b;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + key + " version " + versionId, e);
         }
     }
 
-    /** The point immediately before {@code ref}, if any. */
+    /** The consistent point immediately before {@code ref}, if any. */
     public Optional<PointRef> previous(PointRef ref) {
-        return list(ref.repo()).stream().filter(p -> p.transaction() < ref.transaction()).findFirst();
+        return chain(ref.repo()).stream().filter(p -> p.transaction() < ref.transaction()).findFirst();
     }
 }

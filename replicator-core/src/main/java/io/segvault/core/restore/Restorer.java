@@ -2,7 +2,6 @@ package io.segvault.core.restore;
 
 import io.segvault.core.borg.SegmentReader;
 import io.segvault.core.borg.SegmentScan;
-import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.RestorePoint;
 import io.segvault.core.store.ObjectNotFoundException;
 import io.segvault.core.store.ObjectStoreException;
@@ -125,17 +124,7 @@ public final class Restorer {
             throw new RestoreException("restore point " + ref.key() + " says transaction " + point.transaction()
                     + "; its key says " + ref.transaction(), null);
         }
-        if (point.previous() == null) {
-            return;
-        }
-        List<PointRef> all = catalog.list(ref.repo());
-        all.stream().filter(p -> p.transaction() == point.previous().transaction()).findFirst().ifPresent(prev -> {
-            String actual = ManifestCodec.sha256(catalog.bytes(prev.key(), prev.versionId()));
-            if (!actual.equals(point.previous().sha256())) {
-                throw new RestoreException("hash chain broken: restore point " + ref.key() + " names previous point "
-                        + prev.key() + " with SHA-256 " + point.previous().sha256() + " but that object's bytes hash to " + actual, null);
-            }
-        });
+        // the link to the previous point was checked when the catalog resolved the chain (PointChain)
     }
 
     private static Path createTemp(Path target) {
@@ -261,14 +250,12 @@ public final class Restorer {
 
     /**
      * The highest nonce of the repository's points (never reuse an AES-CTR counter): the nonce of this point and
-     * of the newest few points that have one; null when none has one.
+     * of the newest few consistent points, each read by the version its point names and checked against the
+     * SHA-256 the point gives; null when none has one.
      */
     private String highestNonce(RestorePoint point) {
         String best = null;
-        List<String> candidates = new ArrayList<>();
-        point.control().stream().filter(c -> c.name().equals("nonce"))
-                .forEach(c -> candidates.add(new String(catalog.bytes(catalog.layout().repoPrefix(point.repo()) + c.key(),
-                        c.versionId()), StandardCharsets.US_ASCII).strip()));
+        List<String> candidates = new ArrayList<>(NonceFinder.nonceOf(catalog, point).stream().toList());
         candidates.addAll(NonceFinder.newestNonces(catalog, point.repo(), 3));
         for (String n : candidates) {
             if (n.matches("[0-9a-fA-F]{16}") && (best == null || Long.compareUnsigned(Long.parseUnsignedLong(n, 16),

@@ -24,7 +24,7 @@ class BucketLayoutTest {
 
         String point = layout.point("acme-prod", 1234);
         assertThat(point).isEqualTo("borg/acme-prod/points/0000001234.json");
-        assertThat(layout.parse(point)).isEqualTo(new BucketLayout.PointKey("acme-prod", 1234));
+        assertThat(layout.parse(point)).isEqualTo(new BucketLayout.PointKey("acme-prod", 1234, null));
         assertThat(layout.parse(layout.repoJson("acme-prod"))).isEqualTo(new BucketLayout.RepoJsonKey("acme-prod"));
     }
 
@@ -32,7 +32,7 @@ class BucketLayoutTest {
     void parse_of_format_is_identity_over_many_numbers() {
         for (long n : new long[] {0, 1, 9, 10, 999, 1000, 123_456_789L, BucketLayout.MAX_NUMBER}) {
             assertThat(layout.parse(layout.segment("r", n, SHA))).isEqualTo(new BucketLayout.SegmentKey("r", n, SHA));
-            assertThat(layout.parse(layout.point("r", n))).isEqualTo(new BucketLayout.PointKey("r", n));
+            assertThat(layout.parse(layout.point("r", n))).isEqualTo(new BucketLayout.PointKey("r", n, null));
         }
     }
 
@@ -67,12 +67,37 @@ class BucketLayoutTest {
     @Test
     void empty_prefix_works() {
         BucketLayout root = new BucketLayout("");
-        assertThat(root.parse(root.point("r", 3))).isEqualTo(new BucketLayout.PointKey("r", 3));
+        assertThat(root.parse(root.point("r", 3))).isEqualTo(new BucketLayout.PointKey("r", 3, null));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "-x", "a/b", "..", ".", "a b"})
     void rejects_bad_repository_names(String name) {
         assertThatThrownBy(() -> BucketLayout.checkRepoName(name)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void format2_point_keys_carry_the_sha256_of_their_bytes() {
+        String key = layout.point("r", 42, SHA);
+        assertThat(key).endsWith("points/0000000042-" + SHA + ".json");
+        assertThat(layout.parse(key)).isEqualTo(new BucketLayout.PointKey("r", 42, SHA));
+        assertThatThrownBy(() -> layout.parse(layout.pointsPrefix("r") + "0000000042-abc.json"))
+                .isInstanceOf(InvalidKeyException.class);
+    }
+
+    @Test
+    void alternative_keys_are_unpredictable_and_parse_to_the_same_entry() {
+        String seg = layout.segment("r", 7, SHA);
+        String alt1 = layout.alternative(seg);
+        String alt2 = layout.alternative(seg);
+        assertThat(alt1).startsWith(seg + "~").hasSize(seg.length() + 17).isNotEqualTo(alt2);
+        assertThat(layout.parse(alt1)).isEqualTo(new BucketLayout.SegmentKey("r", 7, SHA));
+        assertThat(layout.canonical(alt1)).isEqualTo(seg);
+        String ctl = layout.control("r", 9, "hints.9");
+        assertThat(layout.canonical(layout.alternative(ctl))).isEqualTo(ctl);
+        String id = layout.alternative(layout.repoJson("r"));
+        assertThat(id).matches(".*/r/repo~[0-9a-f]{16}\\.json");
+        assertThat(layout.parse(id)).isEqualTo(new BucketLayout.RepoJsonKey("r"));
+        assertThatThrownBy(() -> layout.alternative(layout.point("r", 1, SHA))).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -160,15 +160,16 @@ class RepositoryPassTest {
     }
 
     @Test
-    void another_repository_id_under_the_same_path_gets_the_full_pass_with_its_identity_check() throws IOException {
+    void another_repository_id_under_the_same_path_is_refused_by_its_identity_check_before_any_upload() throws IOException {
         pass.run(REPO, fake.dir());
         pass.run(REPO, fake.dir());
-        blockSnapshots();
         Path config = fake.dir().resolve("config");
         Files.writeString(config, Files.readString(config).replace(FakeRepo.ID, "cd".repeat(32)));
+        long puts = store.putCount();
 
-        assertThatThrownBy(() -> pass.run(REPO, fake.dir())).as("the full pass needs a scratch directory")
-                .hasMessageContaining("cannot create a scratch directory");
+        assertThatThrownBy(() -> pass.run(REPO, fake.dir())).hasMessageContaining("is Borg repository " + "cd".repeat(32))
+                .hasMessageContaining("pinned to Borg repository " + FakeRepo.ID);
+        assertThat(store.putCount()).as("nothing uploaded").isEqualTo(puts);
     }
 
     @Test

@@ -29,6 +29,9 @@ public abstract class ObjectStoreContract {
     /** A size above the store's multipart threshold (any size for stores without one). */
     protected abstract int largeObjectSize();
 
+    /** Writes a COMPLIANCE-locked version with metadata {@code sha256=claimed}, as an attacker with write access could. */
+    protected abstract String squat(String key, byte[] data, String claimed);
+
     protected Retention oneDay() {
         return Retention.compliance(now().plus(1, ChronoUnit.DAYS));
     }
@@ -183,5 +186,30 @@ public abstract class ObjectStoreContract {
         BucketStatus status = store().preflight();
         assertThat(status.bucket()).isEqualTo(store().bucket());
         assertThat(status.problems()).isEmpty();
+    }
+
+    @Test
+    void a_squatter_whose_metadata_claims_the_right_sha256_is_foreign_not_uploaded() {
+        byte[] real = TestData.bytes(7, 2048);
+        byte[] garbage = TestData.bytes(8, 2048);
+        String squatted = squat(PREFIX + "squatted", garbage, TestData.sha256(real));
+
+        assertThatThrownBy(() -> store().putOnce(request(PREFIX + "squatted", real, oneDay())))
+                .isInstanceOfSatisfying(ForeignObjectException.class, e -> {
+                    assertThat(e.versionId()).isEqualTo(squatted);
+                    assertThat(e.getMessage()).contains(PREFIX + "squatted").contains(squatted);
+                });
+        assertThat(store().listVersions(PREFIX + "squatted")).extracting(ObjectVersion::versionId).containsExactly(squatted);
+    }
+
+    @Test
+    void an_occupant_with_exactly_the_right_bytes_counts_as_written() {
+        byte[] real = TestData.bytes(9, 2048);
+        String squatted = squat(PREFIX + "same", real, "0".repeat(64));
+
+        StoredObject stored = store().putOnce(request(PREFIX + "same", real, oneDay()));
+
+        assertThat(stored.versionId()).isEqualTo(squatted);
+        assertThat(store().listVersions(PREFIX + "same")).hasSize(1);
     }
 }

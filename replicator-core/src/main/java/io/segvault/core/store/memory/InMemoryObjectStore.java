@@ -3,7 +3,7 @@ package io.segvault.core.store.memory;
 import io.segvault.core.store.BucketStatus;
 import io.segvault.core.store.IntegrityException;
 import io.segvault.core.store.LockMode;
-import io.segvault.core.store.ObjectConflictException;
+import io.segvault.core.store.ForeignObjectException;
 import io.segvault.core.store.ObjectDeleter;
 import io.segvault.core.store.ObjectNotFoundException;
 import io.segvault.core.store.ObjectSource;
@@ -105,15 +105,17 @@ public final class InMemoryObjectStore implements ObjectStore, ObjectDeleter {
         }
         Optional<Version> current = current(request.key());
         if (current.isPresent()) {
-            if (request.sha256().equals(current.get().sha256())) {
-                Version existing = current.get();
-                if (!request.retention().satisfiedBy(existing.mode(), existing.until())) {
-                    return extend(request.key(), existing.id(), request.retention().retainUntil());
-                }
-                return info(request.key(), existing);
+            Version existing = current.get();
+            // like the S3 adapter: the occupant's bytes decide, never its metadata
+            if (!actual.equals(sha256(existing.data())) || existing.mode() == LockMode.GOVERNANCE) {
+                throw new ForeignObjectException(request.key(), existing.id(), "key " + request.key()
+                        + " is occupied by version " + existing.id() + " whose bytes segvault did not write (asked to write sha256 "
+                        + request.sha256() + ")", null);
             }
-            throw new ObjectConflictException(request.key(), "key " + request.key() + " already holds different bytes (sha256 "
-                    + current.get().sha256() + ", asked to write " + request.sha256() + "); nothing was overwritten", null);
+            if (!request.retention().satisfiedBy(existing.mode(), existing.until())) {
+                return extend(request.key(), existing.id(), request.retention().retainUntil());
+            }
+            return info(request.key(), existing);
         }
         puts.incrementAndGet();
         Version v = new Version(Long.toString(nextVersion.getAndIncrement()), data, request.sha256(),
@@ -126,6 +128,17 @@ public final class InMemoryObjectStore implements ObjectStore, ObjectDeleter {
     public synchronized String putRaw(String key, byte[] data) {
         Version v = new Version(Long.toString(nextVersion.getAndIncrement()), data, null, LockMode.NONE, null,
                 clock.instant(), false);
+        keys.computeIfAbsent(key, k -> new ArrayList<>()).add(0, v);
+        return v.id();
+    }
+
+    /**
+     * Writes a new COMPLIANCE-locked version whose metadata claims {@code claimedSha256}, whatever the bytes are: what an
+     * attacker holding the agent's credential can do.
+     */
+    public synchronized String squat(String key, byte[] data, String claimedSha256, Instant retainUntil) {
+        Version v = new Version(Long.toString(nextVersion.getAndIncrement()), data, claimedSha256, LockMode.COMPLIANCE,
+                retainUntil, clock.instant(), false);
         keys.computeIfAbsent(key, k -> new ArrayList<>()).add(0, v);
         return v.id();
     }

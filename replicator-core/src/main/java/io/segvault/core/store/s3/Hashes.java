@@ -21,6 +21,21 @@ final class Hashes {
         return hex(d.digest());
     }
 
+    /** Opens a stream and returns the SHA-256 of everything it yields; {@code what} names it in errors. */
+    static String sha256Hex(java.util.function.Supplier<java.io.InputStream> open, String what) {
+        MessageDigest d = sha256();
+        byte[] buf = new byte[256 * 1024];
+        try (java.io.InputStream in = open.get()) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                d.update(buf, 0, n);
+            }
+        } catch (java.io.IOException e) {
+            throw new io.segvault.core.store.StoreUnavailableException(what, "reading " + what + " back failed: " + e.getMessage(), e);
+        }
+        return hex(d.digest());
+    }
+
     static String md5Base64(byte[] data, int length) {
         MessageDigest d = digest("MD5");
         d.update(data, 0, length);

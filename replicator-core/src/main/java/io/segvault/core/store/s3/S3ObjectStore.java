@@ -4,7 +4,9 @@ import io.segvault.core.store.BucketMisconfiguredException;
 import io.segvault.core.store.BucketStatus;
 import io.segvault.core.store.IntegrityException;
 import io.segvault.core.store.LockMode;
+import io.segvault.core.store.ForeignObjectException;
 import io.segvault.core.store.ObjectConflictException;
+import io.segvault.core.store.StoreAccessDeniedException;
 import io.segvault.core.store.ObjectDeleter;
 import io.segvault.core.store.ObjectStore;
 import io.segvault.core.store.ObjectStoreException;
@@ -95,6 +97,11 @@ public final class S3ObjectStore implements ObjectStore, ObjectDeleter {
         return metrics.count(operation);
     }
 
+    /** Bytes of occupied keys read back so far to prove their content (0 in the steady state). */
+    public long readBackBytes() {
+        return metrics.readBackBytes();
+    }
+
     /** Whether writes carry {@code If-None-Match: *}: configured, or detected once on first use. */
     public boolean conditionalWrites() {
         Boolean known = conditionalWrites;
@@ -129,13 +136,33 @@ public final class S3ObjectStore implements ObjectStore, ObjectDeleter {
         return verify(request, versionId);
     }
 
+    /**
+     * The key already has a version: it counts as written only when its bytes, read back and hashed here, are the ones
+     * asked for (its metadata is a claim anyone with write access can make) and it can be locked as asked.
+     */
     private StoredObject settleExisting(PutRequest request, StoredObject existing, Exception cause) {
-        if (!request.sha256().equals(existing.sha256())) {
-            throw new ObjectConflictException(request.key(), "key " + request.key() + " in bucket " + bucket()
-                    + " already holds different bytes (version " + existing.versionId() + ", sha256 " + existing.sha256()
-                    + ", asked to write " + request.sha256() + "); nothing was overwritten", cause);
+        String key = request.key();
+        if (existing.size() != request.source().size()) {
+            throw foreign(request, existing, existing.size() + " bytes, not " + request.source().size(), cause);
         }
-        return verify(request, existing.versionId());
+        String actual = Hashes.sha256Hex(() -> get(key, existing.versionId(), 0, -1), key + " version " + existing.versionId());
+        metrics.countReadBack(existing.size());
+        if (!request.sha256().equals(actual)) {
+            throw foreign(request, existing, "bytes hashing to " + actual + (request.sha256().equals(existing.sha256())
+                    ? " under metadata that claims the expected sha256" : ""), cause);
+        }
+        try {
+            return lockAsAsked(request, head(key, existing.versionId()));
+        } catch (IntegrityException | StoreAccessDeniedException e) {
+            throw foreign(request, existing, "the expected bytes, but a lock that cannot be set as asked (" + e.getMessage()
+                    + ")", e);
+        }
+    }
+
+    private ForeignObjectException foreign(PutRequest request, StoredObject existing, String what, Exception cause) {
+        return new ForeignObjectException(request.key(), existing.versionId(), "key " + request.key() + " in bucket " + bucket()
+                + " is occupied by version " + existing.versionId() + " with " + what + "; segvault did not write it (asked to "
+                + "write sha256 " + request.sha256() + "); nothing was overwritten", cause);
     }
 
     /** Reads the version back: size and SHA-256 must match, the lock must be at least as asked (set it if not). */
@@ -146,6 +173,11 @@ public final class S3ObjectStore implements ObjectStore, ObjectDeleter {
                     + written.size() + " bytes with sha256 " + written.sha256() + ", but " + request.source().size()
                     + " bytes with sha256 " + request.sha256() + " were written", null);
         }
+        return lockAsAsked(request, written);
+    }
+
+    private StoredObject lockAsAsked(PutRequest request, StoredObject written) {
+        String versionId = written.versionId();
         if (written.lockedAsAsked(request.retention())) {
             return written;
         }

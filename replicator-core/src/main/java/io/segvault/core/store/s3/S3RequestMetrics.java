@@ -24,9 +24,13 @@ final class S3RequestMetrics implements MetricPublisher {
     private final MeterRegistry registry;
     private final Map<String, LongAdder> byOperation = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final LongAdder readBack = new LongAdder();
+    private final Counter readBackCounter;
 
     S3RequestMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.readBackCounter = registry == null ? null : Counter.builder("segvault.store.readback.bytes")
+                .description("Bytes of occupied keys read back and hashed to prove their content").register(registry);
     }
 
     @Override
@@ -81,6 +85,18 @@ final class S3RequestMetrics implements MetricPublisher {
             }
         }
         return null;
+    }
+
+    /** Bytes of existing objects read back to prove their content (keys occupied before segvault wrote them). */
+    void countReadBack(long bytes) {
+        readBack.add(bytes);
+        if (readBackCounter != null) {
+            readBackCounter.increment(bytes);
+        }
+    }
+
+    long readBackBytes() {
+        return readBack.sum();
     }
 
     /** HTTP requests sent for {@code operation} (S3 API name) since the store was created. */

@@ -39,6 +39,11 @@ class InMemoryObjectStoreTest extends ObjectStoreContract {
         return 3 * 1024 * 1024;
     }
 
+    @Override
+    protected String squat(String key, byte[] data, String claimed) {
+        return store.squat(key, data, claimed, NOW.plusSeconds(86_400));
+    }
+
     @Test
     void a_locked_version_cannot_be_deleted_but_a_delete_marker_can() {
         StoredObject put = store.putOnce(request(PREFIX + "x", TestData.bytes(1, 10), oneDay()));

@@ -36,7 +36,7 @@ class S3HeapIT {
     void four_500_mib_uploads_at_once_fit_in_a_256_mib_heap(LockedBucket bucket, @TempDir Path dir)
             throws IOException, InterruptedException {
         // locked briefly, then deleted: 2 GiB of day-long locks would fill the shared test server
-        Instant until = Instant.now().plusSeconds(75).truncatedTo(ChronoUnit.SECONDS);
+        Instant until = Instant.now().plusSeconds(150).truncatedTo(ChronoUnit.SECONDS); // room for a loaded machine
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseG1GC",
                 "-cp", testClassPath(), HeapProbe.class.getName(),
                 bucket.server().endpoint().toString(), bucket.server().region().id(), bucket.name(), until.toString()));

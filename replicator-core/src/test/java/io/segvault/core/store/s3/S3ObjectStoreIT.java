@@ -72,6 +72,14 @@ class S3ObjectStoreIT extends ObjectStoreContract {
         return (int) (12 * MIB + 123); // three parts of 5 MiB
     }
 
+    @Override
+    protected String squat(String key, byte[] data, String claimed) {
+        return bucket.s3().putObject(b -> b.bucket(bucket.name()).key(key).metadata(java.util.Map.of("sha256", claimed))
+                        .objectLockMode(software.amazon.awssdk.services.s3.model.ObjectLockMode.COMPLIANCE)
+                        .objectLockRetainUntilDate(Instant.now().plusSeconds(120)),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(data)).versionId();
+    }
+
     @Test
     void a_200_mib_multipart_upload_is_locked_byte_identical_undeletable_and_put_once(@TempDir Path dir)
             throws IOException {
