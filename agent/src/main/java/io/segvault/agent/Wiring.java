@@ -8,6 +8,7 @@ import io.segvault.core.borg.SegmentHashes;
 import io.segvault.core.borg.TamperDetector;
 import io.segvault.core.config.AgentConfig;
 import io.segvault.core.config.AgentConfigLoader;
+import io.segvault.core.config.PlainHttp;
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.ledger.Ledger;
 import io.segvault.core.metrics.Meters;
@@ -77,12 +78,17 @@ public final class Wiring implements AutoCloseable {
     /** Read-side commands: a config file, flags, or both (flags win). */
     public static Wiring forStore(StoreOptions o, Clock clock) {
         AgentConfig cfg = o.config == null ? null : AgentConfigLoader.load(o.config);
-        AgentConfig.Store st = cfg == null ? new AgentConfig.Store(null, null, "us-east-1", false, "", "auto") : cfg.store();
+        AgentConfig.Store st = cfg == null ? new AgentConfig.Store(null, null, "us-east-1", false, "", "auto", false) : cfg.store();
         String bucket = pick(o.bucket, st.bucket());
         if (bucket == null || bucket.isBlank()) {
             throw new UsageException("no bucket: give --bucket (and --endpoint, --region, --prefix as needed) or --config FILE");
         }
         URI endpoint = pick(o.endpoint, st.endpoint());
+        if (PlainHttp.refused(endpoint) && !o.allowInsecureHttp && !st.allowInsecureHttp()) {
+            String remedy = "give " + PlainHttp.FLAG
+                    + (cfg == null ? "" : " (or set '" + PlainHttp.CONFIG_KEY + ": true' in " + o.config + ")");
+            throw new UsageException((o.endpoint != null ? "--endpoint " : "endpoint ") + PlainHttp.message(endpoint, remedy));
+        }
         boolean pathStyle = o.pathStyle != null ? o.pathStyle : cfg == null ? endpoint != null : st.pathStyle();
         String prefix = pick(o.prefix, st.prefix());
         try {

@@ -11,7 +11,10 @@ import io.segvault.test.LockedBucketExtension;
 import io.segvault.test.TestData;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +27,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -165,6 +169,67 @@ class CliBadInputIT {
         assertThat(closed.err()).contains("GetBucketVersioning bucket vault failed on the network").contains("Connection refused");
         assertThat(target).doesNotExist();
         assertThat(DirSnapshot.of(state, "agent.lock")).as("state beyond the lock file").isEmpty();
+    }
+
+    @Test
+    void plain_http_to_another_host_sends_nothing_until_allowed_and_then_reaches_that_host() throws IOException {
+        InetAddress lan = nonLoopbackAddress();
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer web = HttpServer.create(new InetSocketAddress(lan, 0), 8);
+        web.createContext("/", ex -> {
+            requests.incrementAndGet();
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        web.start();
+        Path repo = new BorgRepos(tmp).create(tmp.resolve("repos/alpha"), 75, 1);
+        Path state = tmp.resolve("state");
+        Path target = tmp.resolve("restored");
+        try {
+            String url = "http://" + lan.getHostAddress() + ":" + web.getAddress().getPort();
+            String yaml = "bucket: vault\nendpoint: " + url + "\npathStyle: true\nstate: " + state
+                    + "\nrepos:\n  - {name: alpha, path: " + repo + "}\n";
+            Path cfg = Files.writeString(tmp.resolve("agent.yaml"), yaml);
+            for (String command : List.of("sync", "preflight")) {
+                Cli.Result r = Cli.main(command, "--config", cfg.toString());
+                assertThat(r.exit()).as(r.both()).isEqualTo(2);
+                assertThat(r.err().lines()).as(r.both()).singleElement().asString().contains(
+                        cfg + ": 'endpoint' " + url + " is plain HTTP to another host", "set 'allowInsecureHttp: true'");
+            }
+            Cli.Result restore = Cli.main("restore", "--bucket", "vault", "--endpoint", url, "--repo", "alpha",
+                    "--target", target.toString());
+            assertThat(restore.exit()).as(restore.both()).isEqualTo(2);
+            assertThat(restore.err()).contains("--endpoint " + url + " is plain HTTP", "--allow-insecure-http");
+            assertThat(requests).as("requests that reached " + url + " before anything was allowed").hasValue(0);
+            assertThat(state).doesNotExist();
+
+            Cli.Result allowed = Cli.main("points", "--bucket", "vault", "--endpoint", url, "--repo", "alpha",
+                    "--allow-insecure-http");
+            assertThat(allowed.exit()).as(allowed.both()).isEqualTo(1);
+            assertThat(requests.get()).as("the flag lets requests through to " + url + ": " + allowed.both()).isPositive();
+            Files.writeString(cfg, yaml + "allowInsecureHttp: true\n");
+            int before = requests.get();
+            Cli.Result preflight = Cli.main("preflight", "--config", cfg.toString());
+            assertThat(preflight.exit()).as(preflight.both()).isEqualTo(1);
+            assertThat(requests.get()).as("the config key lets requests through").isGreaterThan(before);
+        } finally {
+            web.stop(0);
+        }
+        assertThat(target).doesNotExist();
+    }
+
+    /** An address of this machine that is not loopback; fails (does not skip) where there is none. */
+    private static InetAddress nonLoopbackAddress() throws IOException {
+        for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                for (InetAddress a : nic.inetAddresses().toList()) {
+                    if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+                        return a;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("this test needs a network interface with an IPv4 address other than loopback; found none");
     }
 
     @Test
