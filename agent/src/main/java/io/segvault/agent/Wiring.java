@@ -55,9 +55,11 @@ public final class Wiring implements AutoCloseable {
         this.clock = clock;
         this.meters = new Meters(registry);
         this.layout = new BucketLayout(prefix);
-        // AWS honours If-None-Match: *; on other endpoints put-once relies on its HEAD and the one-agent-per-state lock,
-        // so no probe object is ever written there (Ceph 16 ignores the header and would keep a locked probe version)
-        S3StoreConfig.ConditionalWrites conditional = s3.endpoint() == null ? S3StoreConfig.ConditionalWrites.ON
+        // AWS honours If-None-Match: * (and terraform/modules/bucket's policy denies writes without it, also when the
+        // endpoint is an explicit *.amazonaws.com host); on other endpoints put-once relies on its HEAD and the
+        // one-agent-per-state lock, so no probe object is ever written there (Ceph 16 ignores the header and would keep
+        // a locked probe version)
+        S3StoreConfig.ConditionalWrites conditional = s3.awsEndpoint() ? S3StoreConfig.ConditionalWrites.ON
                 : S3StoreConfig.ConditionalWrites.OFF;
         this.raw = S3ObjectStore.create(s3.toBuilder().conditionalWrites(conditional).build(), clock);
         this.store = new ResilientObjectStore(raw, ResilienceConfig.DEFAULTS, registry);
