@@ -8,6 +8,11 @@ output "agent_yaml" {
   }
 
   precondition {
+    condition     = var.allow_insecure_http || !local.plain_http_elsewhere
+    error_message = "The endpoint ${local.endpoint} is plain HTTP to another host, which the agent refuses (anyone on the path could forge restore points): use https://, or set allow_insecure_http = true."
+  }
+
+  precondition {
     condition     = var.max_retention_days >= var.retention_days + 2 * var.generation_days
     error_message = "The bucket's max_retention_days (${var.max_retention_days}) must be at least D + 2G = ${var.retention_days + 2 * var.generation_days} days, or the bucket policy refuses the locks the agent asks for (see docs/terraform.md)."
   }

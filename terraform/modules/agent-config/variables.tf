@@ -29,6 +29,12 @@ variable "endpoint" {
   }
 }
 
+variable "allow_insecure_http" {
+  description = "Accept a plain http:// endpoint on another host (`allowInsecureHttp`). The agent refuses one otherwise: anyone on the path could forge restore points. Loopback needs no permission."
+  type        = bool
+  default     = false
+}
+
 variable "path_style" {
   description = "Use path-style addressing (`pathStyle`); false for AWS S3."
   type        = bool

@@ -183,6 +183,41 @@ data "aws_iam_policy_document" "bucket" {
     }
   }
 
+  # Put-once for every writer, above all a stolen agent credential: a PutObject
+  # or CompleteMultipartUpload without If-None-Match could add a version to an
+  # existing key. S3 sets s3:ObjectCreationOperation to false for
+  # CreateMultipartUpload, UploadPart and UploadPartCopy, which never carry the
+  # header, so those pass; the completion that creates the object must carry it.
+  # Only for endpoints that evaluate s3:if-none-match (AWS): elsewhere the key is
+  # always absent and this would deny every write.
+  dynamic "statement" {
+    for_each = var.require_if_none_match ? [true] : []
+
+    content {
+      sid       = "DenyPutObjectWithoutIfNoneMatch"
+      effect    = "Deny"
+      actions   = ["s3:PutObject"]
+      resources = [local.bucket_objects]
+
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "Null"
+        variable = "s3:if-none-match"
+        values   = ["true"]
+      }
+
+      condition {
+        test     = "Bool"
+        variable = "s3:ObjectCreationOperation"
+        values   = ["true"]
+      }
+    }
+  }
+
   statement {
     sid       = "DenyBypassGovernanceRetention"
     effect    = "Deny"

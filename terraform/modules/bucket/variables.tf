@@ -103,6 +103,12 @@ variable "replication" {
   }
 }
 
+variable "require_if_none_match" {
+  description = "Deny s3:PutObject and CompleteMultipartUpload without an If-None-Match header (condition keys s3:if-none-match and s3:ObjectCreationOperation), so no credential, the agent's included, can add a version to a key that exists. AWS S3 evaluates these keys; set false only for an S3-compatible service that does not, where this statement would deny every write. The agent sends If-None-Match: * when its `endpoint` is unset (AWS)."
+  type        = bool
+  default     = true
+}
+
 variable "tags" {
   description = "Tags for every resource this module creates."
   type        = map(string)

@@ -65,6 +65,43 @@ run "rejects_no_repository_at_all" {
   expect_failures = [output.agent_yaml]
 }
 
+run "rejects_plain_http_to_another_host" {
+  command = plan
+
+  variables {
+    endpoint = "http://s3.example.net:7480"
+  }
+
+  expect_failures = [output.agent_yaml]
+}
+
+run "plain_http_on_loopback_or_when_allowed" {
+  command = apply
+
+  variables {
+    endpoint            = "http://192.0.2.10:7480"
+    allow_insecure_http = true
+  }
+
+  assert {
+    condition     = strcontains(output.agent_yaml, "endpoint: \"http://192.0.2.10:7480\"\nallowInsecureHttp: true\nregion:")
+    error_message = "allowInsecureHttp must follow the endpoint when allowed."
+  }
+}
+
+run "plain_http_on_loopback_needs_no_permission" {
+  command = apply
+
+  variables {
+    endpoint = "http://127.0.0.1:7480"
+  }
+
+  assert {
+    condition     = !strcontains(output.agent_yaml, "allowInsecureHttp")
+    error_message = "Loopback needs no allowInsecureHttp."
+  }
+}
+
 run "rejects_a_relative_repo_path" {
   command = plan
 

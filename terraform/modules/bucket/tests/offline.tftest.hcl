@@ -44,6 +44,39 @@ run "kms_bucket_without_replication" {
   }
 }
 
+run "put_once_is_enforced_by_default" {
+  command = plan
+
+  assert {
+    condition = length([
+      for s in data.aws_iam_policy_document.bucket.statement : s
+      if s.sid == "DenyPutObjectWithoutIfNoneMatch" && s.effect == "Deny" && toset(s.actions) == toset(["s3:PutObject"])
+      && toset([for c in s.condition : "${c.test} ${c.variable} ${join(",", c.values)}"]) == toset([
+        "Null s3:if-none-match true", "Bool s3:ObjectCreationOperation true",
+      ])
+    ]) == 1
+    error_message = "The bucket policy must deny PutObject/CompleteMultipartUpload without If-None-Match by default."
+  }
+}
+
+run "put_once_can_be_switched_off_for_endpoints_without_the_key" {
+  command = plan
+
+  variables {
+    require_if_none_match = false
+  }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.bucket.statement : s if s.sid == "DenyPutObjectWithoutIfNoneMatch"]) == 0
+    error_message = "require_if_none_match = false must leave the statement out."
+  }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.bucket.statement : s if s.sid == "DenyInsecureTransport"]) == 1
+    error_message = "Switching put-once off must keep the other statements."
+  }
+}
+
 run "sse_s3_bucket" {
   command = plan
 

@@ -8,6 +8,7 @@ import io.segvault.core.borg.SegmentHashes;
 import io.segvault.core.borg.TamperDetector;
 import io.segvault.core.config.AgentConfig;
 import io.segvault.core.config.AgentConfigLoader;
+import io.segvault.core.config.PlainHttp;
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.ledger.Ledger;
 import io.segvault.core.metrics.Meters;
@@ -54,9 +55,11 @@ public final class Wiring implements AutoCloseable {
         this.clock = clock;
         this.meters = new Meters(registry);
         this.layout = new BucketLayout(prefix);
-        // AWS honours If-None-Match: *; on other endpoints put-once relies on its HEAD and the one-agent-per-state lock,
-        // so no probe object is ever written there (Ceph 16 ignores the header and would keep a locked probe version)
-        S3StoreConfig.ConditionalWrites conditional = s3.endpoint() == null ? S3StoreConfig.ConditionalWrites.ON
+        // AWS honours If-None-Match: * (and terraform/modules/bucket's policy denies writes without it, also when the
+        // endpoint is an explicit *.amazonaws.com host); on other endpoints put-once relies on its HEAD and the
+        // one-agent-per-state lock, so no probe object is ever written there (Ceph 16 ignores the header and would keep
+        // a locked probe version)
+        S3StoreConfig.ConditionalWrites conditional = s3.awsEndpoint() ? S3StoreConfig.ConditionalWrites.ON
                 : S3StoreConfig.ConditionalWrites.OFF;
         this.raw = S3ObjectStore.create(s3.toBuilder().conditionalWrites(conditional).build(), clock);
         this.store = new ResilientObjectStore(raw, ResilienceConfig.DEFAULTS, registry);
@@ -77,12 +80,17 @@ public final class Wiring implements AutoCloseable {
     /** Read-side commands: a config file, flags, or both (flags win). */
     public static Wiring forStore(StoreOptions o, Clock clock) {
         AgentConfig cfg = o.config == null ? null : AgentConfigLoader.load(o.config);
-        AgentConfig.Store st = cfg == null ? new AgentConfig.Store(null, null, "us-east-1", false, "", "auto") : cfg.store();
+        AgentConfig.Store st = cfg == null ? new AgentConfig.Store(null, null, "us-east-1", false, "", "auto", false) : cfg.store();
         String bucket = pick(o.bucket, st.bucket());
         if (bucket == null || bucket.isBlank()) {
             throw new UsageException("no bucket: give --bucket (and --endpoint, --region, --prefix as needed) or --config FILE");
         }
         URI endpoint = pick(o.endpoint, st.endpoint());
+        if (PlainHttp.refused(endpoint) && !o.allowInsecureHttp && !st.allowInsecureHttp()) {
+            String remedy = "give " + PlainHttp.FLAG
+                    + (cfg == null ? "" : " (or set '" + PlainHttp.CONFIG_KEY + ": true' in " + o.config + ")");
+            throw new UsageException((o.endpoint != null ? "--endpoint " : "endpoint ") + PlainHttp.message(endpoint, remedy));
+        }
         boolean pathStyle = o.pathStyle != null ? o.pathStyle : cfg == null ? endpoint != null : st.pathStyle();
         String prefix = pick(o.prefix, st.prefix());
         try {

@@ -62,8 +62,27 @@ class BucketModuleTest {
         assertThat(bucket.policy("bucket")).allSatisfy(statement -> {
             assertThat(statement.denies()).as(statement.where()).isTrue();
             assertThat(statement.forEveryone()).as(statement.where()).isTrue();
-            assertThat(statement.dynamic()).as(statement.where()).isFalse();
+            assertThat(statement.dynamic()).as(statement.where())
+                .isEqualTo(statement.sid().equals("DenyPutObjectWithoutIfNoneMatch"));
         });
+    }
+
+    @Test
+    void writesWithoutIfNoneMatchAreDeniedUnlessSwitchedOffAndTheyAreByDefault() {
+        assertThat(bucket.policy("bucket")).filteredOn(s -> s.sid().equals("DenyPutObjectWithoutIfNoneMatch"))
+            .singleElement().satisfies(statement -> {
+                assertThat(statement.actions()).containsExactly("s3:PutObject");
+                assertThat(statement.resources()).containsExactly("local.bucket_objects");
+                // both must hold: CreateMultipartUpload and UploadPart (ObjectCreationOperation false) never carry it
+                assertThat(statement.conditions()).containsExactlyInAnyOrder(
+                    new PolicyStatement.Condition("Null", "s3:if-none-match", List.of("true")),
+                    new PolicyStatement.Condition("Bool", "s3:ObjectCreationOperation", List.of("true")));
+            });
+        assertThat(bucket.data("aws_iam_policy_document", "bucket").blocks("dynamic")).singleElement()
+            .satisfies(dynamic -> assertThat(dynamic.text("for_each"))
+                .isEqualTo("var.require_if_none_match ? [true] : []"));
+        assertThat(bucket.all("variable").stream().filter(v -> v.is("variable", "require_if_none_match"))
+            .findFirst().orElseThrow().literal("default")).isEqualTo("true");
     }
 
     @Test

@@ -89,7 +89,7 @@ class ModuleLayoutTest {
     @Test
     void theAgentConfigTemplateWritesEveryAgentKey() throws Exception {
         String template = Files.readString(TerraformTree.ROOT.resolve("modules/agent-config/agent.yaml.tftpl"));
-        for (String key : List.of("bucket:", "endpoint:", "region:", "pathStyle:", "prefix:", "repos:", "  - name:",
+        for (String key : List.of("bucket:", "endpoint:", "allowInsecureHttp:", "region:", "pathStyle:", "prefix:", "repos:", "  - name:",
             "    path:", "glob:", "retention:", "  duration:", "  generation:", "state:", "upload:", "  concurrency:",
             "  partSize:", "  maxBandwidth:")) {
             assertThat(template).as(key).containsPattern("(?m)^" + key);

@@ -19,6 +19,10 @@ public final class StoreOptions {
     @Option(names = "--endpoint", paramLabel = "URL", description = "S3 endpoint for non-AWS servers.")
     public URI endpoint;
 
+    @Option(names = "--allow-insecure-http", description = "Accept a plain http:// --endpoint on another host (anyone "
+            + "on the path could forge restore points); loopback needs no flag.")
+    public boolean allowInsecureHttp;
+
     @Option(names = "--region", paramLabel = "REGION", description = "AWS region (default: config, or us-east-1).")
     public String region;
 

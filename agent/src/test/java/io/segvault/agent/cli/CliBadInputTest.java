@@ -146,6 +146,29 @@ class CliBadInputTest {
     }
 
     @Test
+    void a_plain_http_endpoint_on_another_host_is_refused_by_every_command_before_anything_is_done() throws IOException {
+        String remote = "http://s3.example.net:7480";
+        Path target = tmp.resolve("restored");
+        String[] store = {"--bucket", "vault", "--endpoint", remote, "--repo", "acme"};
+        String flagged = "--endpoint " + remote + " is plain HTTP to another host";
+        for (String[] command : new String[][] {{"points"}, {"verify"}, {"drill"}, {"gc", "--keep", "90d"},
+            {"restore", "--target", target.toString()}}) {
+            Cli.Result r = refused(2, concat(command, store));
+            assertThat(r.err()).as(r.both()).contains(flagged, "use https://, or give --allow-insecure-http to accept that");
+        }
+        assertThat(refused(2, "preflight", "--bucket", "vault", "--endpoint", remote).err()).contains(flagged);
+        assertThat(tmp).as("nothing created").isEmptyDirectory();
+
+        Path cfg = config("");
+        Files.writeString(cfg, Files.readString(cfg).replace(CLOSED, remote));
+        for (String command : new String[] {"sync", "status", "run", "preflight", "reconcile"}) {
+            Cli.Result r = refused(2, command, "--config", cfg.toString());
+            assertThat(r.err()).as(r.both()).contains(cfg + ": 'endpoint' " + remote + " is plain HTTP to another host",
+                    "set 'allowInsecureHttp: true'");
+        }
+    }
+
+    @Test
     void audit_of_binary_garbage_reports_each_line_and_never_crashes() throws IOException {
         Path keys = tmp.resolve("authorized_keys");
         byte[] garbage = TestData.bytes(7, 4096);

@@ -11,6 +11,7 @@ import io.segvault.test.LockedBucketExtension;
 import io.segvault.test.TestData;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -165,6 +167,73 @@ class CliBadInputIT {
         assertThat(closed.err()).contains("GetBucketVersioning bucket vault failed on the network").contains("Connection refused");
         assertThat(target).doesNotExist();
         assertThat(DirSnapshot.of(state, "agent.lock")).as("state beyond the lock file").isEmpty();
+    }
+
+    @Test
+    void plain_http_to_another_host_sends_nothing_until_allowed_and_then_reaches_that_host() throws IOException {
+        String otherName = loopbackAliasFromHosts();
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer web = HttpServer.create(new InetSocketAddress(InetAddress.getByName(otherName), 0), 8);
+        web.createContext("/", ex -> {
+            requests.incrementAndGet();
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        web.start();
+        Path repo = new BorgRepos(tmp).create(tmp.resolve("repos/alpha"), 75, 1);
+        Path state = tmp.resolve("state");
+        Path target = tmp.resolve("restored");
+        try {
+            // a host name segvault does not resolve and so treats as another host; /etc/hosts points it at loopback, so no
+            // byte of this test leaves the machine
+            String url = "http://" + otherName + ":" + web.getAddress().getPort();
+            String yaml = "bucket: vault\nendpoint: " + url + "\npathStyle: true\nstate: " + state
+                    + "\nrepos:\n  - {name: alpha, path: " + repo + "}\n";
+            Path cfg = Files.writeString(tmp.resolve("agent.yaml"), yaml);
+            for (String command : List.of("sync", "preflight")) {
+                Cli.Result r = Cli.main(command, "--config", cfg.toString());
+                assertThat(r.exit()).as(r.both()).isEqualTo(2);
+                assertThat(r.err().lines()).as(r.both()).singleElement().asString().contains(
+                        cfg + ": 'endpoint' " + url + " is plain HTTP to another host", "set 'allowInsecureHttp: true'");
+            }
+            Cli.Result restore = Cli.main("restore", "--bucket", "vault", "--endpoint", url, "--repo", "alpha",
+                    "--target", target.toString());
+            assertThat(restore.exit()).as(restore.both()).isEqualTo(2);
+            assertThat(restore.err()).contains("--endpoint " + url + " is plain HTTP", "--allow-insecure-http");
+            assertThat(requests).as("requests that reached " + url + " before anything was allowed").hasValue(0);
+            assertThat(state).doesNotExist();
+
+            Cli.Result allowed = Cli.main("points", "--bucket", "vault", "--endpoint", url, "--repo", "alpha",
+                    "--allow-insecure-http");
+            assertThat(allowed.exit()).as(allowed.both()).isEqualTo(1);
+            assertThat(requests.get()).as("the flag lets requests through to " + url + ": " + allowed.both()).isPositive();
+            Files.writeString(cfg, yaml + "allowInsecureHttp: true\n");
+            int before = requests.get();
+            Cli.Result preflight = Cli.main("preflight", "--config", cfg.toString());
+            assertThat(preflight.exit()).as(preflight.both()).isEqualTo(1);
+            assertThat(requests.get()).as("the config key lets requests through").isGreaterThan(before);
+        } finally {
+            web.stop(0);
+        }
+        assertThat(target).doesNotExist();
+    }
+
+    /**
+     * A name other than {@code localhost} that /etc/hosts maps into 127.0.0.0/8 (Debian's hostname line, for instance);
+     * fails (does not skip) where there is none.
+     */
+    private static String loopbackAliasFromHosts() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/etc/hosts"))) {
+            String[] f = line.replaceAll("#.*", "").trim().split("\\s+");
+            if (f.length >= 2 && f[0].startsWith("127.")) {
+                for (int i = 1; i < f.length; i++) {
+                    if (!f[i].equalsIgnoreCase("localhost") && !f[i].contains(":")) {
+                        return f[i];
+                    }
+                }
+            }
+        }
+        throw new AssertionError("this test needs a name other than localhost for a 127.x address in /etc/hosts; found none");
     }
 
     @Test

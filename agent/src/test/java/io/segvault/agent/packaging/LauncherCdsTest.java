@@ -183,6 +183,85 @@ class LauncherCdsTest {
     }
 
     @Test
+    void a_cache_directory_writable_by_group_is_neither_used_nor_recorded_into_and_says_why_once() throws IOException {
+        assertThat(launch(env(), "sync").exit()).isZero();
+        Path archive = archives().get(0);
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxr-x"));
+        Files.delete(calls);
+
+        ProjectFiles.Run r = launch(env(), "sync");
+        ProjectFiles.Run other = launch(env(), "run");
+
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdoutLines()).containsExactly(plainJava("sync"));
+        assertThat(r.stderr().lines()).singleElement().asString()
+                .contains(cache.toString(), "writable by group or others", "starting without it");
+        assertThat(other.stdoutLines()).as("no recording either").containsExactly(plainJava("run"));
+        assertThat(archives()).containsExactly(archive);
+        try (Stream<Path> files = Files.list(cache)) {
+            assertThat(files).as("nothing written into it").containsExactly(archive);
+        }
+    }
+
+    @Test
+    void a_cache_directory_of_another_user_is_neither_used_nor_recorded_into() throws Exception {
+        assertThat(launch(env(), "sync").exit()).isZero();
+        Path archive = archives().get(0);
+        chownNobody(cache);
+
+        ProjectFiles.Run r = launch(env(), "sync");
+        ProjectFiles.Run other = launch(env(), "run");
+
+        assertThat(r.stdoutLines()).containsExactly(plainJava("sync"));
+        assertThat(r.stderr().lines()).singleElement().asString()
+                .contains(cache.toString(), "belongs to user id " + Files.getAttribute(cache, "unix:uid"));
+        assertThat(other.stdoutLines()).containsExactly(plainJava("run"));
+        assertThat(archives()).containsExactly(archive);
+    }
+
+    @Test
+    void an_archive_writable_by_group_or_of_another_user_is_not_used_and_a_safe_one_is_recorded_in_its_place()
+            throws Exception {
+        assertThat(launch(env(), "sync").exit()).isZero();
+        Path archive = archives().get(0);
+        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-rw-r--"));
+
+        ProjectFiles.Run r = launch(env(), "sync");
+
+        assertThat(r.stdoutLines()).noneMatch(l -> l.startsWith("-XX:SharedArchiveFile"))
+                .anyMatch(l -> l.startsWith("-XX:ArchiveClassesAtExit=" + archive + ".tmp."));
+        assertThat(r.stderr().lines()).singleElement().asString()
+                .contains(archive.toString(), "writable by group or others");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archive))).isEqualTo("rw-r--r--");
+
+        chownNobody(archive);
+        ProjectFiles.Run foreign = launch(env(), "sync");
+
+        assertThat(foreign.stdoutLines()).noneMatch(l -> l.startsWith("-XX:SharedArchiveFile"));
+        assertThat(foreign.stderr()).contains(archive.toString(), "belongs to user id ");
+        assertThat(Files.getAttribute(archive, "unix:uid")).as("replaced by our own")
+                .isEqualTo(Files.getAttribute(cache, "unix:uid"));
+        assertThat(launch(env(), "sync").stdoutLines()).contains("-XX:SharedArchiveFile=" + archive);
+    }
+
+    @Test
+    void under_a_permissive_umask_the_directory_and_the_archive_are_made_writable_only_by_their_owner()
+            throws IOException {
+        ProjectFiles.Run r = ProjectFiles.run(tmp, env(), "sh", "-c", "umask 002 && exec dash \"$0\" sync",
+                launcher.toString());
+
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stderr()).isEmpty();
+        assertThat(cache).satisfies(dir -> assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+                .isEqualTo("rwx------"));
+        assertThat(archives()).singleElement().satisfies(archive -> assertThat(PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(archive))).isEqualTo("rw-r--r--"));
+        ProjectFiles.Run second = launch(env(), "sync");
+        assertThat(second.stderr()).isEmpty();
+        assertThat(second.stdoutLines()).anyMatch(l -> l.startsWith("-XX:SharedArchiveFile="));
+    }
+
+    @Test
     void sigterm_to_the_launcher_reaches_the_recording_jvm_and_a_clean_exit_keeps_the_archive() throws Exception {
         Map<String, String> env = env();
         Path ready = tmp.resolve("java-started");
@@ -258,6 +337,17 @@ class LauncherCdsTest {
         env.put("SEGVAULT_CDS_DIR", cache.toString());
         env.put("FAKE_CALLS", calls.toString());
         return env;
+    }
+
+    private String[] plainJava(String command) throws IOException {
+        return new String[] {"-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000",
+            "-XX:Tier4CompileThreshold=20000", "-jar", jar.toRealPath().toString(), command};
+    }
+
+    /** Gives PATH to user nobody, as root can; fails (not skips) where the tests do not run as root. */
+    private void chownNobody(Path path) throws IOException {
+        ProjectFiles.Run chown = ProjectFiles.run(tmp, env(), "chown", "nobody", path.toString());
+        assertThat(chown.exit()).as("chown nobody %s (these tests run as root): %s", path, chown.stderr()).isZero();
     }
 
     private ProjectFiles.Run launch(Map<String, String> env, String... args) {

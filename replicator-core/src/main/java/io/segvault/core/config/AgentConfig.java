@@ -19,8 +19,9 @@ public record AgentConfig(Store store, List<RepoSpec> repos, List<String> globs,
         globs = List.copyOf(globs);
     }
 
-    /** Where objects go. */
-    public record Store(String bucket, URI endpoint, String region, boolean pathStyle, String prefix, String checksum) {
+    /** Where objects go; {@code allowInsecureHttp}: a plain-HTTP endpoint on another host is accepted. */
+    public record Store(String bucket, URI endpoint, String region, boolean pathStyle, String prefix, String checksum,
+                        boolean allowInsecureHttp) {
     }
 
     /** A repository to replicate: its name in the bucket and its directory. */

@@ -149,7 +149,10 @@ public final class AgentConfigLoader {
 
     private AgentConfig build() {
         AgentConfig.Store store = new AgentConfig.Store(string("bucket"), uri("endpoint"), string("region"), bool("pathStyle"),
-                prefix(), checksum());
+                prefix(), checksum(), bool(PlainHttp.CONFIG_KEY));
+        if (PlainHttp.refused(store.endpoint()) && !store.allowInsecureHttp()) {
+            errors.add("'endpoint' " + PlainHttp.message(store.endpoint(), "set '" + PlainHttp.CONFIG_KEY + ": true'"));
+        }
         List<AgentConfig.RepoSpec> repos = repos();
         List<String> globs = strings("glob");
         if (repos.isEmpty() && globs.isEmpty() && errors.isEmpty()) {

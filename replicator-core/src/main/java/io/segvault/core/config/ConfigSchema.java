@@ -11,6 +11,9 @@ public final class ConfigSchema {
     public static final List<Setting> SETTINGS = List.of(
             req("bucket", Type.STRING, "S3 bucket (created with Object Lock and versioning, e.g. by terraform/modules/bucket)."),
             opt("endpoint", Type.URI, null, "S3 endpoint URL for non-AWS servers (Ceph RGW, MinIO, LocalStack); unset for AWS."),
+            opt("allowInsecureHttp", Type.BOOLEAN, "false", "Allow a plain `http://` `endpoint` on another host. Off, such an "
+                    + "endpoint is refused: anyone on the path could forge restore points. Loopback (127.0.0.0/8, ::1, "
+                    + "`localhost`) is always allowed."),
             opt("region", Type.STRING, "us-east-1", "AWS region of the bucket."),
             opt("pathStyle", Type.BOOLEAN, "false", "Use path-style requests (needed by most non-AWS servers)."),
             opt("prefix", Type.STRING, "", "Key prefix for everything segvault writes, e.g. `borg/` (empty or ending in `/`)."),

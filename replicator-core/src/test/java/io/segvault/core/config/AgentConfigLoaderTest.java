@@ -133,4 +133,20 @@ class AgentConfigLoaderTest {
         Path f = write("bucket: b\nglob: /x/*\nprefix: /abs\nendpoint: ftp://x\n");
         assertThatThrownBy(() -> AgentConfigLoader.load(f)).hasMessageContaining("'prefix'").hasMessageContaining("'endpoint' must be an http(s) URL");
     }
+
+    @Test
+    void plain_http_to_another_host_is_refused_unless_allowed_and_loopback_always_passes() throws IOException {
+        String base = "bucket: b\nglob: /x/*\n";
+        Path remote = write(base + "endpoint: http://s3.example.net:7480\n");
+        assertThatThrownBy(() -> AgentConfigLoader.load(remote)).isInstanceOf(ConfigException.class)
+                .hasMessage(remote + ": 'endpoint' http://s3.example.net:7480 is plain HTTP to another host: anyone on the path"
+                        + " could read the requests and forge the answers (restore points, listings); use https://, or set"
+                        + " 'allowInsecureHttp: true' to accept that");
+
+        AgentConfig allowed = AgentConfigLoader.load(write(base + "endpoint: http://s3.example.net:7480\nallowInsecureHttp: true\n"));
+        assertThat(allowed.store().endpoint()).hasToString("http://s3.example.net:7480");
+        assertThat(allowed.store().allowInsecureHttp()).isTrue();
+        assertThat(AgentConfigLoader.load(write(base + "endpoint: http://127.0.0.1:7480\n")).store().allowInsecureHttp()).isFalse();
+        assertThat(AgentConfigLoader.load(write(base + "endpoint: https://s3.example.net\n")).store().endpoint()).isNotNull();
+    }
 }
