@@ -127,6 +127,7 @@ public class Ledger implements AutoCloseable {
             s.execute("CREATE TABLE IF NOT EXISTS known_txn (repo TEXT PRIMARY KEY, txn INTEGER NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS repo_state (repo TEXT PRIMARY KEY, ok INTEGER NOT NULL, message TEXT, "
                     + "at INTEGER NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS pins (repo TEXT PRIMARY KEY, repo_id TEXT NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS aliases (key TEXT PRIMARY KEY, repo TEXT NOT NULL, stored_key TEXT NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS live (repo TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (repo, key))");
             s.execute("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, repo TEXT NOT NULL, kind TEXT NOT NULL, "
@@ -167,6 +168,20 @@ public class Ledger implements AutoCloseable {
                     }
                     return out;
                 });
+    }
+
+    /** Pins {@code repo} to the Borg repository id the agent wrote its points (or claimed the name) for. */
+    public synchronized void recordPin(String repo, String repoId) {
+        update("INSERT OR REPLACE INTO pins (repo, repo_id) VALUES (?, ?)", ps -> {
+            ps.setString(1, repo);
+            ps.setString(2, repoId);
+        });
+    }
+
+    /** The Borg repository id {@code repo} is pinned to, if any. */
+    public synchronized Optional<String> pin(String repo) {
+        return query("SELECT repo_id FROM pins WHERE repo = ?", ps -> ps.setString(1, repo),
+                rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.empty());
     }
 
     /**
@@ -408,7 +423,7 @@ public class Ledger implements AutoCloseable {
 
     /** Removes everything recorded for {@code repo} except events (before a rebuild from the bucket). */
     public synchronized void forget(String repo) {
-        for (String table : List.of("objects", "aliases", "points", "live", "known_segments", "known_txn")) {
+        for (String table : List.of("objects", "aliases", "pins", "points", "live", "known_segments", "known_txn")) {
             update("DELETE FROM " + table + " WHERE repo = ?", ps -> ps.setString(1, repo));
         }
     }

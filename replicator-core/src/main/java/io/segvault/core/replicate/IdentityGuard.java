@@ -26,11 +26,12 @@ import java.util.function.Consumer;
 /**
  * Pins a repository name to one Borg repository id and checks the id on every pass, before anything is uploaded.
  *
- * <p>The pin comes from evidence, in this order: what this process already pinned; the newest restore point in the
- * ledger (read back at the version the agent wrote, or that the ledger rebuild took from the consistent chain); the
- * agent's own {@code repo.json} record. Only a name with none of those is claimed, by writing {@code repo.json}; a
- * {@code repo.json} somebody else put there first (any writer can) is a tamper event, not a reason to stop: the claim
- * goes to an alternative key. A mismatch is refused by name.
+ * <p>The pin comes from evidence, in this order: what this process already pinned; the ledger's pin (recorded when
+ * the agent wrote a point or claimed the name, or by the ledger rebuild from the consistent chain); the newest restore
+ * point in the ledger (read back at its version: ledgers from before pins); the agent's own {@code repo.json} record.
+ * Only a name with none of those is claimed, by writing {@code repo.json}; a {@code repo.json} somebody else put there
+ * first (any writer can) is a tamper event, not a reason to stop: the claim goes to an alternative key. A mismatch is
+ * refused by name.
  */
 final class IdentityGuard {
 
@@ -58,7 +59,11 @@ final class IdentityGuard {
         String source = "this agent's earlier passes";
         if (pinned == null) {
             Optional<PointRecord> newest = ledger.newestPoint(repo);
-            if (newest.isPresent()) {
+            Optional<String> recorded = ledger.pin(repo);
+            if (recorded.isPresent()) {
+                pinned = recorded.get();
+                source = "the ledger's pin, from the restore points this agent wrote or the ledger rebuild verified";
+            } else if (newest.isPresent()) {
                 pinned = ManifestCodec.decodePoint(bytes(newest.get().key(), newest.get().versionId()), newest.get().key(), repo,
                         layout).repoId();
                 source = "restore point " + newest.get().key();
@@ -73,6 +78,9 @@ final class IdentityGuard {
                 }
             }
             pins.put(repo, pinned);
+            if (recorded.isEmpty()) {
+                ledger.recordPin(repo, pinned);
+            }
         }
         if (!pinned.equals(repoId)) {
             throw new ReplicationException(repo, "the repository at this path is Borg repository " + repoId + ", but the name '"

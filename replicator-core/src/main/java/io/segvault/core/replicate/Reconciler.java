@@ -95,6 +95,7 @@ public final class Reconciler {
             segments += layout.parse(o.key()) instanceof BucketLayout.SegmentKey ? 1 : 0;
         }
         if (newest != null) {
+            ledger.recordPin(repo, newest.repoId());
             restoreLiveSet(repo, newest, chain.get(chain.size() - 1).key());
         }
         int unknown = 0;
