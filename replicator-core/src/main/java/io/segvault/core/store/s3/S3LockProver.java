@@ -29,8 +29,8 @@ import software.amazon.awssdk.services.s3.model.S3Response;
  *
  * <p>A refusal counts as the lock's only when the same credential may make the same request where no lock stands in
  * the way: each 403 is followed by a control request without side effects (a delete of a version of a key that does
- * not exist, a retention on a missing key, a re-put of the unchanged lock configuration). A 403 on the control too
- * means IAM refused first and the check proves nothing. Measured on Ceph RGW 16: a locked delete answers
+ * not exist, the same retention on a missing key, a re-put of the unchanged lock configuration). A 403 on the control
+ * too means IAM or a bucket policy refused first and the check proves nothing. Measured on Ceph RGW 16: a locked delete answers
  * {@code 403 AccessDenied "forbidden by object lock"}, a bucket policy's deny {@code 403 AccessDenied} with no message.
  *
  * <p>Leaves only the canary key: the canary version and the overwrite check's version, both locked until the same
@@ -176,7 +176,7 @@ public final class S3LockProver implements AutoCloseable {
         return judge(name, () -> s3.putObjectRetention(b -> b.bucket(bucket).key(c.key).versionId(c.version)
                         .retention(r -> r.mode(mode).retainUntilDate(until))),
                 () -> s3.putObjectRetention(b -> b.bucket(bucket).key(c.absentKey())
-                        .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(c.retainUntil))),
+                        .retention(r -> r.mode(mode).retainUntilDate(until))),
                 "the server changed the canary's retention to " + mode + " until " + until);
     }
 
@@ -242,8 +242,9 @@ public final class S3LockProver implements AutoCloseable {
             }
             String controlAnswer = refusedWith403(control);
             if (controlAnswer != null) {
-                return new LockCheck(name, Outcome.REFUSED_BY_IAM, answer, "IAM refused it: the same request where no "
-                        + "lock applies was refused too (" + controlAnswer + "), so this credential cannot prove the lock");
+                return new LockCheck(name, Outcome.REFUSED_BY_IAM, answer, "IAM or a bucket policy refused it: the same "
+                        + "request where no lock applies was refused too (" + controlAnswer + "), so this credential "
+                        + "cannot prove the lock");
             }
             return new LockCheck(name, Outcome.REFUSED_BY_LOCK, answer, "refused, while the same request where no lock "
                     + "applies was permitted");
