@@ -23,7 +23,7 @@ run "no_aws_only_parts" {
   command = apply
 
   assert {
-    condition     = length(module.bucket.kms_key_arn == null ? [] : [1]) == 0 && output.max_retention_days == 30 + 2 * 10 + 5
+    condition     = module.bucket.kms_key_arn == null && output.max_retention_days == 30 + 2 * 10 + 5
     error_message = "No KMS key, and the retention cap is D + 2G + slack."
   }
 
