@@ -1,6 +1,7 @@
 package io.segvault.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.segvault.agent.cli.Json;
@@ -55,14 +56,20 @@ class ProveLockIT {
         assertThat(key).startsWith(ConfigFile.PREFIX + ".canary/");
         Instant until = Instant.parse(proof.get("retainUntil").asText());
         assertThat(until).isBetween(before.plus(Duration.ofMinutes(9)), Instant.now().plus(Duration.ofMinutes(10)));
-        List<ObjectVersion> left = versions(bucket);
-        assertThat(left).as("only the canary key: the canary and the overwrite check's version")
-                .extracting(ObjectVersion::key).containsExactly(key, key);
-        for (ObjectVersion v : left) {
-            HeadObjectResponse head = bucket.s3().headObject(b -> b.bucket(bucket.name()).key(key).versionId(v.versionId()));
-            assertThat(head.objectLockMode()).isEqualTo(ObjectLockMode.COMPLIANCE);
-            assertThat(head.objectLockRetainUntilDate()).isEqualTo(until);
-        }
+        assertThat(versions(bucket)).as("nothing but the locked canary (the overwrite was unlocked and deleted again)")
+                .extracting(ObjectVersion::key, ObjectVersion::versionId)
+                .containsExactly(tuple(key, proof.get("canaryVersion").asText()));
+        assertLockedUntil(bucket, key, until);
+
+        // with a default retention the overwrite would be locked by it: it gets the canary's date instead and stays
+        bucket.s3().putObjectLockConfiguration(b -> b.bucket(bucket.name()).objectLockConfiguration(c -> c
+                .objectLockEnabled("Enabled").rule(rule -> rule.defaultRetention(d -> d.mode("COMPLIANCE").days(1)))));
+        Cli.Result second = proveLock(bucket.server().endpoint(), bucket.name(), "--json");
+        assertThat(second.exit()).as(second.both()).isZero();
+        JsonNode proof2 = Json.mapper().readTree(second.out());
+        String key2 = proof2.get("canaryKey").asText();
+        assertThat(versions(bucket)).filteredOn(v -> v.key().equals(key2)).hasSize(2);
+        assertLockedUntil(bucket, key2, Instant.parse(proof2.get("retainUntil").asText()));
 
         Cli.Result text = Cli.main("preflight", "--prove-lock", "--retain", "10m", "--bucket", bucket.name(), "--endpoint",
                 bucket.server().endpoint().toString(), "--prefix", ConfigFile.PREFIX);
@@ -129,6 +136,16 @@ class ProveLockIT {
         assertThat(result(proof, "delete-version")).isEqualTo("refused-by-iam");
         assertThat(answer(proof, "delete-version")).isEqualTo("HTTP 403 AccessDenied (no message)");
         assertThat(result(proof, "shorten-retention")).as("the policy leaves retention to the lock").isEqualTo("refused-by-lock");
+    }
+
+    private static void assertLockedUntil(LockedBucket bucket, String key, Instant until) {
+        for (ObjectVersion v : versions(bucket)) {
+            if (v.key().equals(key)) {
+                HeadObjectResponse head = bucket.s3().headObject(b -> b.bucket(bucket.name()).key(key).versionId(v.versionId()));
+                assertThat(head.objectLockMode()).as(v.versionId()).isEqualTo(ObjectLockMode.COMPLIANCE);
+                assertThat(head.objectLockRetainUntilDate()).as(v.versionId()).isEqualTo(until);
+            }
+        }
     }
 
     private static Cli.Result proveLock(URI endpoint, String bucket, String... extra) {

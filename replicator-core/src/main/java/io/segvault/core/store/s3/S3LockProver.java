@@ -33,8 +33,10 @@ import software.amazon.awssdk.services.s3.model.S3Response;
  * too means IAM or a bucket policy refused first and the check proves nothing. Measured on Ceph RGW 16: a locked delete answers
  * {@code 403 AccessDenied "forbidden by object lock"}, a bucket policy's deny {@code 403 AccessDenied} with no message.
  *
- * <p>Leaves only the canary key: the canary version and the overwrite check's version, both locked until the same
- * date. On a bucket without Object Lock the canary is written unlocked and everything it wrote is deleted again.
+ * <p>Leaves only the locked canary. Where the bucket has a default retention the overwrite check's version is locked
+ * explicitly until the canary's date (else the default would lock it, perhaps for years) and stays beside it; elsewhere
+ * it is written unlocked and deleted again. On a bucket without Object Lock the canary is written unlocked and
+ * everything it wrote is deleted again.
  */
 public final class S3LockProver implements AutoCloseable {
 
@@ -60,7 +62,11 @@ public final class S3LockProver implements AutoCloseable {
      * {@link io.segvault.core.store.ObjectStoreException} when the server cannot be reached or the bucket is missing.
      */
     public LockProof prove(String canaryKey, Instant retainUntil) {
-        boolean locked = lockEnabled();
+        ObjectLockConfiguration configuration = lockConfiguration();
+        boolean locked = enabled(configuration);
+        // the overwrite gets the canary's date only where the bucket's default retention would otherwise lock it longer;
+        // elsewhere it is written unlocked and deleted again, so the canary is the only thing left
+        boolean lockOverwrite = locked && configuration.rule() != null && configuration.rule().defaultRetention() != null;
         byte[] body = ("segvault lock canary, COMPLIANCE until " + retainUntil + "\n").getBytes(StandardCharsets.UTF_8);
         String version;
         try {
@@ -74,7 +80,7 @@ public final class S3LockProver implements AutoCloseable {
         } catch (RuntimeException e) {
             throw S3Errors.map(bucket, canaryKey, "PutObject (canary)", e);
         }
-        Canary canary = new Canary(canaryKey, version, body, retainUntil, locked);
+        Canary canary = new Canary(canaryKey, version, body, retainUntil, locked, lockOverwrite);
         List<LockCheck> checks = new ArrayList<>();
         try {
             checks.add(overwrite(canary));
@@ -87,8 +93,8 @@ public final class S3LockProver implements AutoCloseable {
         } catch (RuntimeException e) {
             throw S3Errors.map(bucket, canaryKey, "prove-lock", e);
         } finally {
-            if (!locked) {
-                cleanUp(canary);
+            if (!locked || !lockOverwrite) {
+                cleanUp(canary, !locked);
             }
         }
         return new LockProof(bucket, canaryKey, version, retainUntil, locked, checks, null);
@@ -101,14 +107,16 @@ public final class S3LockProver implements AutoCloseable {
         final byte[] body;
         final Instant retainUntil;
         final boolean locked;
+        final boolean lockOverwrite;
         String overwriteVersion;
 
-        Canary(String key, String version, byte[] body, Instant retainUntil, boolean locked) {
+        Canary(String key, String version, byte[] body, Instant retainUntil, boolean locked, boolean lockOverwrite) {
             this.key = key;
             this.version = version;
             this.body = body;
             this.retainUntil = retainUntil;
             this.locked = locked;
+            this.lockOverwrite = lockOverwrite;
         }
 
         /** A key next to the canary that does not exist: the control requests' target. */
@@ -117,13 +125,17 @@ public final class S3LockProver implements AutoCloseable {
         }
     }
 
-    private boolean lockEnabled() {
+    private static boolean enabled(ObjectLockConfiguration c) {
+        return c != null && c.objectLockEnabled() == ObjectLockEnabled.ENABLED;
+    }
+
+    /** The bucket's Object Lock configuration, null when it has none. */
+    private ObjectLockConfiguration lockConfiguration() {
         try {
-            ObjectLockConfiguration c = s3.getObjectLockConfiguration(b -> b.bucket(bucket)).objectLockConfiguration();
-            return c != null && c.objectLockEnabled() == ObjectLockEnabled.ENABLED;
+            return s3.getObjectLockConfiguration(b -> b.bucket(bucket)).objectLockConfiguration();
         } catch (AwsServiceException e) {
             if (e.awsErrorDetails() != null && NO_LOCK_CONFIGURATION.equals(e.awsErrorDetails().errorCode())) {
-                return false;
+                return null;
             }
             throw S3Errors.map(bucket, null, "GetObjectLockConfiguration", e);
         } catch (RuntimeException e) {
@@ -151,7 +163,7 @@ public final class S3LockProver implements AutoCloseable {
         byte[] other = ("segvault lock canary overwrite\n").getBytes(StandardCharsets.UTF_8);
         PutObjectResponse written;
         try {
-            written = put(c.key, other, c.locked ? c.retainUntil : null);
+            written = put(c.key, other, c.lockOverwrite ? c.retainUntil : null);
         } catch (AwsServiceException e) {
             return new LockCheck(name, e.statusCode() == 403 ? Outcome.REFUSED_BY_IAM : Outcome.OTHER_ANSWER, answer(e),
                     "the overwrite itself was refused, so nothing was learnt about the locked version");
@@ -208,7 +220,7 @@ public final class S3LockProver implements AutoCloseable {
         LockCheck check = judge(name, () -> s3.putObjectLockConfiguration(b -> b.bucket(bucket)
                         .objectLockConfiguration(c -> c.objectLockEnabled("Disabled"))),
                 this::reputLockConfiguration, "the server accepted ObjectLockEnabled=Disabled");
-        boolean still = lockEnabled();
+        boolean still = enabled(lockConfiguration());
         if (check.outcome() == Outcome.ALLOWED || !still) {
             return new LockCheck(name, Outcome.ALLOWED, check.answer(), check.detail() + "; re-read: Object Lock "
                     + (still ? "still enabled" : "now off"));
@@ -277,14 +289,14 @@ public final class S3LockProver implements AutoCloseable {
         }
     }
 
-    /** On a bucket without Object Lock nothing protects the canary: remove what the checks left. */
-    private void cleanUp(Canary c) {
-        for (String v : new String[] {c.overwriteVersion, c.version}) {
+    /** Deletes the unlocked overwrite version and, on a bucket without Object Lock, the canary itself. */
+    private void cleanUp(Canary c, boolean canaryToo) {
+        for (String v : new String[] {c.overwriteVersion, canaryToo ? c.version : null}) {
             if (v != null) {
                 try {
                     s3.deleteObject(b -> b.bucket(bucket).key(c.key).versionId(v));
                 } catch (RuntimeException e) {
-                    // best effort: the result already says the lock does not hold
+                    // best effort: an unlocked version; where it stays (IAM refuses deletes) it protects nothing
                 }
             }
         }
