@@ -37,6 +37,7 @@ module "bucket" {
   deny_insecure_transport = var.deny_insecure_transport
   policy_lock_conditions  = var.policy_lock_conditions
   lifecycle_rules         = var.lifecycle_rules
+  require_if_none_match   = var.require_if_none_match
 }
 
 module "agent_config" {

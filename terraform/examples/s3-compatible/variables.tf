@@ -121,3 +121,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "require_if_none_match" {
+  description = "Deny writes without If-None-Match in the bucket policy (put-once for every credential). Only where the provider evaluates the s3:if-none-match condition key; Ceph RGW 16 does not (measured: the statement is a no-op there), so off by default."
+  type        = bool
+  default     = false
+}
