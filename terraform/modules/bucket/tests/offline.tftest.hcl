@@ -72,7 +72,7 @@ run "put_once_can_be_switched_off_for_endpoints_without_the_key" {
   }
 
   assert {
-    condition     = length([for s in data.aws_iam_policy_document.bucket.statement : s if s.sid == "DenyInsecureTransport"]) == 1
+    condition     = length([for s in data.aws_iam_policy_document.tls.statement : s if s.sid == "DenyInsecureTransport"]) == 1
     error_message = "Switching put-once off must keep the other statements."
   }
 }
