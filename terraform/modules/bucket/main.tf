@@ -3,12 +3,16 @@
 # access, TLS only, a cap on how far a lock may reach, and lifecycle rules that
 # clean up only what Object Lock no longer protects. See docs/terraform.md.
 
-data "aws_caller_identity" "current" {}
+# Only replication needs the account id (an STS call, which S3-compatible providers do not have).
+data "aws_caller_identity" "current" {
+  count = var.replication != null ? 1 : 0
+}
 
 data "aws_region" "current" {}
 
 locals {
   use_kms         = var.sse_algorithm == "aws:kms"
+  encrypt         = var.sse_algorithm != "none"
   create_kms_key  = local.use_kms && var.kms_key_arn == null
   kms_key_arn     = local.use_kms ? (local.create_kms_key ? aws_kms_key.this[0].arn : var.kms_key_arn) : null
   noncurrent_days = coalesce(var.noncurrent_version_expiration_days, var.max_retention_days)
@@ -40,6 +44,7 @@ resource "aws_s3_bucket" "this" {
 }
 
 resource "aws_s3_bucket_ownership_controls" "this" {
+  count  = var.ownership_controls ? 1 : 0
   bucket = aws_s3_bucket.this.id
 
   rule {
@@ -48,6 +53,7 @@ resource "aws_s3_bucket_ownership_controls" "this" {
 }
 
 resource "aws_s3_bucket_public_access_block" "this" {
+  count  = var.public_access_block ? 1 : 0
   bucket = aws_s3_bucket.this.id
 
   block_public_acls       = true
@@ -94,6 +100,7 @@ resource "aws_kms_alias" "this" {
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  count  = local.encrypt ? 1 : 0
   bucket = aws_s3_bucket.this.id
 
   rule {
@@ -105,7 +112,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   }
 }
 
-data "aws_iam_policy_document" "bucket" {
+# Separate so that a provider reached over plain HTTP (a local test server) can leave it out.
+data "aws_iam_policy_document" "tls" {
   statement {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
@@ -123,7 +131,11 @@ data "aws_iam_policy_document" "bucket" {
       values   = ["false"]
     }
   }
+}
 
+# The statements keyed on s3:object-lock-* condition keys, separate so that a provider that does not set
+# those keys can leave them out (Ceph RGW 16: with them, every PutObject is denied; docs/providers.md).
+data "aws_iam_policy_document" "lock_conditions" {
   # UploadPart and CompleteMultipartUpload are authorised as s3:PutObject but
   # never carry the lock headers (those go on CreateMultipartUpload), so a plain
   # StringNotEquals would refuse every multipart upload. IfExists denies every
@@ -182,6 +194,13 @@ data "aws_iam_policy_document" "bucket" {
       values   = [tostring(var.max_retention_days)]
     }
   }
+}
+
+data "aws_iam_policy_document" "bucket" {
+  source_policy_documents = concat(
+    var.deny_insecure_transport ? [data.aws_iam_policy_document.tls.json] : [],
+    var.policy_lock_conditions ? [data.aws_iam_policy_document.lock_conditions.json] : [],
+  )
 
   # Put-once for every writer, above all a stolen agent credential: a PutObject
   # or CompleteMultipartUpload without If-None-Match could add a version to an
@@ -232,6 +251,7 @@ data "aws_iam_policy_document" "bucket" {
 }
 
 resource "aws_s3_bucket_policy" "this" {
+  count  = var.bucket_policy ? 1 : 0
   bucket = aws_s3_bucket.this.id
   policy = data.aws_iam_policy_document.bucket.json
 
@@ -240,6 +260,7 @@ resource "aws_s3_bucket_policy" "this" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  count  = var.lifecycle_rules ? 1 : 0
   bucket = aws_s3_bucket.this.id
 
   rule {

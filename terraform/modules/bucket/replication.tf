@@ -18,7 +18,7 @@ data "aws_iam_policy_document" "replication_trust" {
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
+      values   = [data.aws_caller_identity.current[0].account_id]
     }
   }
 }

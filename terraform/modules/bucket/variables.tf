@@ -29,13 +29,13 @@ variable "max_retention_days" {
 }
 
 variable "sse_algorithm" {
-  description = "Default server-side encryption: \"aws:kms\" (SSE-KMS with a customer managed key) or \"AES256\" (SSE-S3)."
+  description = "Default server-side encryption: \"aws:kms\" (SSE-KMS with a customer managed key), \"AES256\" (SSE-S3), or \"none\" for S3-compatible providers without a bucket encryption API (no encryption configuration is written)."
   type        = string
   default     = "aws:kms"
 
   validation {
-    condition     = contains(["aws:kms", "AES256"], var.sse_algorithm)
-    error_message = "The sse_algorithm must be \"aws:kms\" or \"AES256\"."
+    condition     = contains(["aws:kms", "AES256", "none"], var.sse_algorithm)
+    error_message = "The sse_algorithm must be \"aws:kms\", \"AES256\" or \"none\"."
   }
 }
 
@@ -113,4 +113,42 @@ variable "tags" {
   description = "Tags for every resource this module creates."
   type        = map(string)
   default     = {}
+}
+
+# Switches for S3-compatible providers (examples/s3-compatible): each defaults to what AWS S3 supports.
+
+variable "ownership_controls" {
+  description = "Write the BucketOwnerEnforced ownership controls (ACLs off). AWS only: most S3-compatible providers have no OwnershipControls API."
+  type        = bool
+  default     = true
+}
+
+variable "public_access_block" {
+  description = "Write the public access block (all four settings on). Turn off only for a provider without the PublicAccessBlock API."
+  type        = bool
+  default     = true
+}
+
+variable "bucket_policy" {
+  description = "Write the bucket policy (lock mode, retention cap, no bypass, and TLS when deny_insecure_transport). Turn off only for a provider without bucket policies."
+  type        = bool
+  default     = true
+}
+
+variable "deny_insecure_transport" {
+  description = "Include the policy statement that denies every request without TLS (aws:SecureTransport). Turn off only for an endpoint reached over plain HTTP, such as a local test server."
+  type        = bool
+  default     = true
+}
+
+variable "policy_lock_conditions" {
+  description = "Include the policy statements keyed on s3:object-lock-mode and s3:object-lock-remaining-retention-days (COMPLIANCE only, the retention cap). Turn off for a provider that does not set those keys (Ceph RGW 16 denies every PutObject with them)."
+  type        = bool
+  default     = true
+}
+
+variable "lifecycle_rules" {
+  description = "Write the lifecycle rules (abort stale multipart uploads, expire unlocked noncurrent versions, remove orphan delete markers). Turn off only for a provider without the lifecycle API."
+  type        = bool
+  default     = true
 }

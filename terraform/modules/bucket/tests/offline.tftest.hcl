@@ -72,7 +72,7 @@ run "put_once_can_be_switched_off_for_endpoints_without_the_key" {
   }
 
   assert {
-    condition     = length([for s in data.aws_iam_policy_document.bucket.statement : s if s.sid == "DenyInsecureTransport"]) == 1
+    condition     = length([for s in data.aws_iam_policy_document.tls.statement : s if s.sid == "DenyInsecureTransport"]) == 1
     error_message = "Switching put-once off must keep the other statements."
   }
 }
@@ -134,4 +134,41 @@ run "rejects_an_invalid_bucket_name" {
   }
 
   expect_failures = [var.bucket_name]
+}
+
+run "s3_compatible_switches_off" {
+  command = apply
+
+  variables {
+    sse_algorithm           = "none"
+    ownership_controls      = false
+    public_access_block     = false
+    bucket_policy           = false
+    deny_insecure_transport = false
+    policy_lock_conditions  = false
+    lifecycle_rules         = false
+  }
+
+  assert {
+    condition = (length(aws_kms_key.this) == 0 && length(aws_s3_bucket_server_side_encryption_configuration.this) == 0
+      && length(aws_s3_bucket_ownership_controls.this) == 0 && length(aws_s3_bucket_public_access_block.this) == 0
+      && length(aws_s3_bucket_policy.this) == 0 && length(aws_s3_bucket_lifecycle_configuration.this) == 0
+    && length(data.aws_caller_identity.current) == 0)
+    error_message = "Every switched-off part must be left out, and no account lookup made without replication."
+  }
+
+  assert {
+    condition     = aws_s3_bucket.this.object_lock_enabled && aws_s3_bucket_object_lock_configuration.this.rule[0].default_retention[0].mode == "COMPLIANCE" && aws_s3_bucket_versioning.this.versioning_configuration[0].status == "Enabled"
+    error_message = "Object Lock, COMPLIANCE default retention and versioning are never switched off."
+  }
+}
+
+run "aws_defaults_keep_every_part" {
+  command = plan
+
+  assert {
+    condition = (length(aws_s3_bucket_ownership_controls.this) == 1 && length(aws_s3_bucket_public_access_block.this) == 1
+    && length(aws_s3_bucket_policy.this) == 1 && length(aws_s3_bucket_lifecycle_configuration.this) == 1)
+    error_message = "On AWS (the defaults) every part of the bucket is written."
+  }
 }

@@ -10,6 +10,7 @@ import io.segvault.agent.commands.DrillCommand;
 import io.segvault.agent.commands.GcCommand;
 import io.segvault.agent.commands.PointsCommand;
 import io.segvault.agent.commands.PreflightCommand;
+import io.segvault.agent.commands.ProveLockCommand;
 import io.segvault.agent.commands.ReconcileCommand;
 import io.segvault.agent.commands.RestoreCommand;
 import io.segvault.agent.commands.StatusCommand;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             RunCommand.class, SyncCommand.class, StatusCommand.class, PointsCommand.class, RestoreCommand.class,
             VerifyCommand.class, DrillCommand.class, PreflightCommand.class, ReconcileCommand.class, GcCommand.class,
-            AuditCommand.class, CommandLine.HelpCommand.class})
+            AuditCommand.class, ProveLockCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

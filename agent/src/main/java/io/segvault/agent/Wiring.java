@@ -20,6 +20,7 @@ import io.segvault.core.restore.Restorer;
 import io.segvault.core.store.ObjectStore;
 import io.segvault.core.store.ResilienceConfig;
 import io.segvault.core.store.ResilientObjectStore;
+import io.segvault.core.store.s3.S3LockProver;
 import io.segvault.core.store.s3.S3ObjectStore;
 import io.segvault.core.store.s3.S3StoreConfig;
 import java.net.URI;
@@ -40,6 +41,7 @@ public final class Wiring implements AutoCloseable {
 
     private final AgentConfig config;
     private final S3ObjectStore raw;
+    private final S3StoreConfig s3Settings;
     private final ObjectStore store;
     private final BucketLayout layout;
     private final Meters meters;
@@ -61,7 +63,8 @@ public final class Wiring implements AutoCloseable {
         // a locked probe version)
         S3StoreConfig.ConditionalWrites conditional = s3.awsEndpoint() ? S3StoreConfig.ConditionalWrites.ON
                 : S3StoreConfig.ConditionalWrites.OFF;
-        this.raw = S3ObjectStore.create(s3.toBuilder().conditionalWrites(conditional).build(), clock);
+        this.s3Settings = s3.toBuilder().conditionalWrites(conditional).build();
+        this.raw = S3ObjectStore.create(s3Settings, clock);
         this.store = new ResilientObjectStore(raw, ResilienceConfig.DEFAULTS, registry);
     }
 
@@ -128,6 +131,11 @@ public final class Wiring implements AutoCloseable {
     /** The S3 adapter itself (request counts, gc deletes). */
     public S3ObjectStore s3() {
         return raw;
+    }
+
+    /** The lock canary of prove-lock, on this store's bucket (the caller closes it). */
+    public S3LockProver lockProver() {
+        return S3LockProver.create(s3Settings, clock);
     }
 
     public BucketLayout layout() {

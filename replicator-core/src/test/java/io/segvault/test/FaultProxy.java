@@ -36,7 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link Fault#SLOWDOWN}: an HTTP 503 SlowDown error answer (connection closed afterwards);</li>
  *   <li>{@link Fault#RESET}: forwards the head and half the body, then resets both connections;</li>
  *   <li>{@link Fault#STALL}: stops forwarding for the configured stall time (bounded), then resets;</li>
- *   <li>{@link Fault#LATENCY}: waits the configured latency, then forwards normally.</li>
+ *   <li>{@link Fault#LATENCY}: waits the configured latency, then forwards normally;</li>
+ *   <li>{@link Fault#LIE}: forwards the request on a connection of its own and, when the server refuses it with
+ *       HTTP 403, answers the client {@code 204 No Content} instead, as a provider that does not enforce Object Lock
+ *       would ({@link #lies()} counts them); any other answer is passed on unchanged.</li>
  * </ul>
  * Faults are bounded per rule ({@code maxFaults}) and per request target ({@code maxPerTarget}, so a
  * retried request is faulted at most that often) and drawn from a seeded random: a run is repeatable.
@@ -45,7 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FaultProxy implements Closeable {
 
     /** What the proxy does to a matching request. */
-    public enum Fault { SLOWDOWN, RESET, STALL, LATENCY, CORRUPT }
+    public enum Fault { SLOWDOWN, RESET, STALL, LATENCY, CORRUPT, LIE }
 
     /**
      * One fault rule.
@@ -131,6 +134,7 @@ public final class FaultProxy implements Closeable {
     private final int[] faultsPerRule;
     private final Map<String, Integer> faultsPerTarget = new HashMap<>();
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger lies = new AtomicInteger();
 
     private FaultProxy(Builder b) throws IOException {
         InetAddress upstreamAddress = InetAddress.getByName(b.upstream.getHost());
@@ -173,6 +177,11 @@ public final class FaultProxy implements Closeable {
         synchronized (events) {
             return List.copyOf(events);
         }
+    }
+
+    /** Refusals (HTTP 403) of the server that a {@link Fault#LIE} turned into {@code 204 No Content}. */
+    public int lies() {
+        return lies.get();
     }
 
     /** Faults of kind {@code fault} injected into {@code operation} requests. */
@@ -262,7 +271,38 @@ public final class FaultProxy implements Closeable {
                 reset(up);
                 reset(client);
             }
+            case LIE -> {
+                lie(parsed, in, client.getOutputStream());
+                closeQuietly(up);
+            }
             default -> throw new IllegalStateException("not an injected fault: " + fault);
+        }
+    }
+
+    /** Sends the request on a connection of its own; a 403 answer becomes {@code 204 No Content}. */
+    private void lie(Parsed parsed, InputStream in, OutputStream out) throws IOException {
+        try (Socket once = new Socket()) {
+            once.connect(upstream, 5_000);
+            forward(parsed, in, once.getOutputStream(), Long.MAX_VALUE);
+            InputStream answerIn = new BufferedInputStream(once.getInputStream());
+            Parsed answer = readHead(answerIn);
+            if (answer == null) {
+                throw new IOException("upstream closed without an answer");
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            copy(answerIn, body, answer.head().contentLength());
+            boolean refused = "403".equals(answer.head().target()); // a status line parses as "HTTP/1.1 403 ..."
+            synchronized (out) {
+                if (refused) {
+                    lies.incrementAndGet();
+                    out.write(("HTTP/1.1 204 No Content\r\nx-amz-request-id: fault-proxy-lie\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                } else {
+                    out.write(answer.raw());
+                    body.writeTo(out);
+                }
+                out.flush();
+            }
         }
     }
 

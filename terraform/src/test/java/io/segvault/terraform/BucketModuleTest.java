@@ -3,12 +3,21 @@ package io.segvault.terraform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segvault.terraform.TerraformTree.Configuration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The security settings of terraform/modules/bucket, read from its HCL. */
 class BucketModuleTest {
     private final Configuration bucket = TerraformTree.load("modules/bucket");
+
+    /** Every statement the bucket policy can hold: its own and those of the two documents it includes by default. */
+    private List<PolicyStatement> policy() {
+        List<PolicyStatement> all = new ArrayList<>(bucket.policy("bucket"));
+        all.addAll(bucket.policy("tls"));
+        all.addAll(bucket.policy("lock_conditions"));
+        return all;
+    }
 
     @Test
     void objectLockIsEnabledWhenTheBucketIsCreatedAndNothingForcesADestroy() {
@@ -56,10 +65,22 @@ class BucketModuleTest {
     }
 
     @Test
+    void theSwitchesForS3CompatibleProvidersDefaultToEverythingOn() {
+        for (String name : List.of("ownership_controls", "public_access_block", "bucket_policy", "deny_insecure_transport",
+            "policy_lock_conditions", "lifecycle_rules")) {
+            assertThat(bucket.all("variable").stream().filter(v -> v.is("variable", name)).findFirst().orElseThrow()
+                .literal("default")).as(name).isEqualTo("true");
+        }
+        assertThat(bucket.data("aws_iam_policy_document", "bucket").text("source_policy_documents"))
+            .isEqualTo("concat(var.deny_insecure_transport, ?, [data.aws_iam_policy_document.tls.json], :, [], "
+                + "var.policy_lock_conditions, ?, [data.aws_iam_policy_document.lock_conditions.json], :, [])");
+    }
+
+    @Test
     void theBucketPolicyIsTheDocumentWithTheDenyStatements() {
         assertThat(bucket.resource("aws_s3_bucket_policy", "this").text("policy"))
             .isEqualTo("data.aws_iam_policy_document.bucket.json");
-        assertThat(bucket.policy("bucket")).allSatisfy(statement -> {
+        assertThat(policy()).allSatisfy(statement -> {
             assertThat(statement.denies()).as(statement.where()).isTrue();
             assertThat(statement.forEveryone()).as(statement.where()).isTrue();
             assertThat(statement.dynamic()).as(statement.where())
@@ -87,7 +108,7 @@ class BucketModuleTest {
 
     @Test
     void requestsWithoutTlsAreDeniedForTheBucketAndEveryObject() {
-        assertThat(bucket.policy("bucket")).anySatisfy(statement -> {
+        assertThat(policy()).anySatisfy(statement -> {
             assertThat(statement.actions()).containsExactly("s3:*");
             assertThat(statement.resources()).containsExactlyInAnyOrder("local.bucket_arn", "local.bucket_objects");
             assertThat(statement.hasCondition("Bool", "aws:SecureTransport", "false")).isTrue();
@@ -98,14 +119,14 @@ class BucketModuleTest {
 
     @Test
     void writesThatAskForAnotherLockModeAreDenied() {
-        assertThat(bucket.policy("bucket")).anySatisfy(statement -> {
+        assertThat(policy()).anySatisfy(statement -> {
             assertThat(statement.actions()).containsExactly("s3:PutObject");
             assertThat(statement.resources()).containsExactly("local.bucket_objects");
             // IfExists: UploadPart and CompleteMultipartUpload count as PutObject and never carry the header
             assertThat(statement.conditions()).containsExactly(
                 new PolicyStatement.Condition("StringNotEqualsIfExists", "s3:object-lock-mode", List.of("COMPLIANCE")));
         });
-        assertThat(bucket.policy("bucket")).anySatisfy(statement -> {
+        assertThat(policy()).anySatisfy(statement -> {
             assertThat(statement.actions()).containsExactly("s3:PutObjectRetention");
             assertThat(statement.conditions()).containsExactly(
                 new PolicyStatement.Condition("StringNotEquals", "s3:object-lock-mode", List.of("COMPLIANCE")));
@@ -114,7 +135,7 @@ class BucketModuleTest {
 
     @Test
     void locksLongerThanTheCapAreDenied() {
-        assertThat(bucket.policy("bucket")).anySatisfy(statement -> {
+        assertThat(policy()).anySatisfy(statement -> {
             assertThat(statement.actions()).containsExactlyInAnyOrder("s3:PutObject", "s3:PutObjectRetention");
             assertThat(statement.conditions()).containsExactly(new PolicyStatement.Condition("NumericGreaterThan",
                 "s3:object-lock-remaining-retention-days", List.of("tostring(var.max_retention_days)")));

@@ -16,7 +16,7 @@ class ModuleLayoutTest {
         List<Path> configurations = TerraformTree.configurations();
         assertThat(configurations).extracting(p -> TerraformTree.ROOT.relativize(p).toString().replace('\\', '/'))
             .containsExactlyInAnyOrder("modules/bucket", "modules/iam", "modules/agent-config",
-                "examples/aws-single-region", "examples/aws-with-replica");
+                "examples/aws-single-region", "examples/aws-with-replica", "examples/s3-compatible");
         for (Path dir : configurations) {
             for (String file : List.of("main.tf", "variables.tf", "outputs.tf", "versions.tf")) {
                 assertThat(dir.resolve(file)).as("%s/%s", dir, file).isRegularFile();
