@@ -4,7 +4,9 @@ import io.segvault.agent.Wiring;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.agent.cli.ExitCodes;
+import io.segvault.agent.cli.Json;
 import io.segvault.agent.cli.ProgressBar;
+import io.segvault.agent.cli.ProgressOptions;
 import io.segvault.agent.cli.StoreOptions;
 import io.segvault.core.restore.PointRef;
 import io.segvault.core.restore.Restorer;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,6 +49,9 @@ public final class RestoreCommand implements Callable<Integer> {
     StoreOptions store;
 
     @Mixin
+    ProgressOptions progress;
+
+    @Mixin
     DebugOption debug;
 
     @Spec
@@ -61,14 +67,28 @@ public final class RestoreCommand implements Callable<Integer> {
             throw new UsageException("--before " + before + " is in the future; leave it out (or give --point latest) for the "
                     + "newest restore point");
         }
+        progress.everyNanos();
         PrintWriter out = spec.commandLine().getOut();
+        ProgressBar bar = new ProgressBar(out, progress);
         try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
             PointRef ref = w.catalog().select(repo, point, beforeTime, w.clock().instant());
-            out.println("restoring " + repo + " transaction " + ref.transaction() + " (written " + ref.written() + ") into " + target);
-            out.flush();
-            Restorer.Result r = w.restorer(Math.max(1, parallel)).restore(ref, target, ProgressBar.forTerminal(out));
-            printSummary(out, r, ref, w.catalog().list(repo).get(0).transaction());
+            if (!progress.json) {
+                out.println("restoring " + repo + " transaction " + ref.transaction() + " (written " + ref.written() + ") into "
+                        + target);
+                out.flush();
+            }
+            Restorer.Result r = w.restorer(Math.max(1, parallel)).restore(ref, target, bar);
+            if (progress.json) {
+                out.println(Json.compact(Map.of("restored", r.repo(), "transaction", r.transaction(), "segments", r.segments(),
+                        "bytes", r.bytes(), "seconds", r.took().toMillis() / 1000.0, "target", r.target().toString(),
+                        "indexOmitted", r.indexOmitted())));
+                out.flush();
+            } else {
+                printSummary(out, r, ref, w.catalog().list(repo).get(0).transaction());
+            }
             return ExitCodes.OK;
+        } finally {
+            bar.stop();
         }
     }
 
