@@ -68,9 +68,11 @@ public final class Main implements Runnable {
         @Override
         public String[] getVersion() throws IOException {
             Properties p = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("/segvault-version.properties")) {
-                if (in != null) {
-                    p.load(in);
+            for (String resource : new String[] {"/segvault-version.properties", "/segvault-commit.properties"}) {
+                try (InputStream in = Main.class.getResourceAsStream(resource)) {
+                    if (in != null) {
+                        p.load(in);
+                    }
                 }
             }
             return new String[] {"segvault " + p.getProperty("version", "unknown") + " (commit " + commit(p) + ")",
@@ -81,7 +83,7 @@ public final class Main implements Runnable {
         /** The commit the build recorded; "unknown" when it was built outside a git checkout. */
         private static String commit(Properties p) {
             String c = p.getProperty("commit", "");
-            if (c.isBlank() || c.startsWith("${")) {
+            if (c.isBlank()) {
                 return "unknown";
             }
             return c;
