@@ -88,7 +88,8 @@ public final class PrometheusServer implements AutoCloseable {
                     "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.retention.time=1h")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             PrometheusServer server = new PrometheusServer(p, port, log);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptionsInstanceOf(UncheckedIOException.class).untilAsserted(() -> { // refused until it listens
                 assertThat(p.isAlive()).as("prometheus exited:\n" + server.log()).isTrue();
                 assertThat(server.get("/-/ready").status()).isEqualTo(200);
             });
