@@ -3,8 +3,12 @@
 #
 # Installs what is missing (JDK 17, borgbackup, awscli, Ceph; apt-get, as root), builds segvault, starts
 # a local S3 server with Object Lock (scripts/s3-server.sh), creates a locked bucket, makes a Borg
-# repository with two archives, replicates it (`segvault sync`), shows `status` and `points`, restores
-# the newest point into a new directory and proves it with `borg check`, `borg list` and an extract.
+# repository with two archives, replicates it (`segvault sync`), shows `status` and `points`, then starts
+# the daemon (`segvault run`), makes a third archive and shows its restore point arriving (with the
+# measured seconds), a few lines of /metrics and `status`; stops the daemon, restores the newest point into a
+# new directory and proves it with `borg check`, `borg list` and an extract.
+#
+# It stops only what it started: an S3 server that was already running is left running.
 #
 # KEEP=1 keeps the S3 server, the bucket and the work directory afterwards.
 set -euo pipefail
@@ -35,7 +39,11 @@ eval "$(scripts/s3-server.sh start)"
 export AWS_EC2_METADATA_DISABLED=true
 
 WORK=$(mktemp -d /tmp/segvault-try-XXXXXX)
+RUN_PID=
 cleanup() {
+  if [ -n "$RUN_PID" ] && kill -0 "$RUN_PID" 2>/dev/null; then
+    kill -TERM "$RUN_PID" 2>/dev/null; wait "$RUN_PID" 2>/dev/null || true
+  fi
   if [ "${KEEP:-0}" = 1 ]; then
     echo "kept: work dir $WORK, S3 server (scripts/s3-server.sh stop)"
   else
@@ -63,6 +71,13 @@ borg config "$WORK/repos/demo" max_segment_size 4M
 head -c 8M /dev/urandom > "$WORK/src/more.bin"
 (cd "$WORK/src" && borg create "$WORK/repos/demo::second" .)
 
+# a free loopback port for the daemon's /metrics (a connection that succeeds means the port is taken)
+METRICS_PORT=
+for p in $(seq 19470 19499); do
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then METRICS_PORT=$p; break; fi
+done
+[ -n "$METRICS_PORT" ] || { echo "no free port in 19470-19499 for /metrics" >&2; exit 1; }
+
 cat > "$WORK/agent.yaml" <<YAML
 bucket: $BUCKET
 endpoint: $SEGVAULT_TEST_S3_ENDPOINT
@@ -74,7 +89,7 @@ retention:
   duration: 2d
   generation: 1d
 metrics:
-  address: ""
+  address: 127.0.0.1:$METRICS_PORT
 YAML
 echo "config: $WORK/agent.yaml"; sed 's/^/  /' "$WORK/agent.yaml"
 
@@ -87,6 +102,45 @@ $SEGVAULT status --config "$WORK/agent.yaml"
 say "segvault points"
 $SEGVAULT points --config "$WORK/agent.yaml" --repo demo
 
+METRICS=http://127.0.0.1:$METRICS_PORT
+metric() {  # metric NAME: its value for repo "demo" on /metrics (empty if not there yet)
+  curl -sf "$METRICS/metrics" | awk -v n="$1" '$1 ~ "^"n"\\{" && $1 ~ /repo="demo"/ {print $2}' | head -1 || true
+}
+say "segvault run: the daemon (the product's main job), /metrics on $METRICS"
+$SEGVAULT run --config "$WORK/agent.yaml" >"$WORK/run.log" 2>&1 &
+RUN_PID=$!
+for _ in $(seq 1 300); do
+  [ -n "$(metric segvault_repo_offsite_transaction)" ] && break
+  kill -0 "$RUN_PID" 2>/dev/null || { cat "$WORK/run.log"; echo "segvault run exited" >&2; exit 1; }
+  sleep 0.2
+done
+BEFORE=$(metric segvault_repo_offsite_transaction)
+[ -n "$BEFORE" ] || { cat "$WORK/run.log"; echo "the daemon did not report the repository within 60 s" >&2; exit 1; }
+echo "daemon up (pid $RUN_PID); newest restore point offsite: transaction ${BEFORE%.*}"
+
+say "a new backup while the daemon runs: borg create ::third"
+head -c 4M /dev/urandom > "$WORK/src/third.bin"
+(cd "$WORK/src" && borg create "$WORK/repos/demo::third" .)
+T0=$(date +%s%N)
+AFTER=$BEFORE
+for _ in $(seq 1 600); do
+  AFTER=$(metric segvault_repo_offsite_transaction)
+  [ -n "$AFTER" ] && [ "${AFTER%.*}" -gt "${BEFORE%.*}" ] && break
+  sleep 0.1
+done
+[ "${AFTER%.*}" -gt "${BEFORE%.*}" ] || { cat "$WORK/run.log"; echo "no new restore point within 60 s" >&2; exit 1; }
+T1=$(date +%s%N)
+printf 'restore point for transaction %s offsite %d.%01d s after borg create finished\n' "${AFTER%.*}" \
+  $(( (T1 - T0) / 1000000000 )) $(( (T1 - T0) / 100000000 % 10 ))
+
+say "a few lines of $METRICS/metrics"
+curl -sf "$METRICS/metrics" | grep -E '^segvault_(repo_(committed_transaction|offsite_transaction|lag|offsite_age|up)|upload_bytes_total)\{' | sed 's/^/  /'
+say "segvault status (while the daemon runs)"
+$SEGVAULT status --config "$WORK/agent.yaml"
+say "stopping the daemon (SIGTERM)"
+kill -TERM "$RUN_PID"; rc=0; wait "$RUN_PID" || rc=$?; RUN_PID=
+echo "segvault run exited $rc"; [ "$rc" = 0 ] || { cat "$WORK/run.log"; exit 1; }
+
 say "restore on a 'fresh host': flags only, into a new directory"
 $SEGVAULT restore --bucket "$BUCKET" --endpoint "$SEGVAULT_TEST_S3_ENDPOINT" --prefix borg/ --repo demo --target "$WORK/restored"
 
@@ -94,6 +148,6 @@ say "borg check / list / extract of the restored repository (fresh borg client s
 export BORG_BASE_DIR=$WORK/fresh-client BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
 borg check "$WORK/restored"
 borg list "$WORK/restored"
-mkdir -p "$WORK/extract" && (cd "$WORK/extract" && borg extract "$WORK/restored::second")
+mkdir -p "$WORK/extract" && (cd "$WORK/extract" && borg extract "$WORK/restored::third")
 diff -r "$WORK/src" "$WORK/extract" && echo "extracted files are identical to the source"
 say "done: the repository came back from the locked bucket"

@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.util.Properties;
 import io.segvault.agent.audit.AuditCommand;
 import io.segvault.agent.cli.ErrorHandler;
+import io.segvault.agent.cli.ExitCodes;
+import io.segvault.agent.cli.UnknownCommand;
 import io.segvault.agent.commands.DrillCommand;
 import io.segvault.agent.commands.GcCommand;
 import io.segvault.agent.commands.PointsCommand;
@@ -24,7 +26,7 @@ import picocli.CommandLine.Command;
  * The {@code segvault} command line. {@link #run(PrintWriter, PrintWriter, String...)} is the entry
  * point tests use; {@link #main(String[])} only adds {@code System.exit}.
  */
-@Command(name = "segvault", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "segvault", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, scope = CommandLine.ScopeType.INHERIT,
         description = "Immutable offsite copies of BorgBackup repositories in S3 with Object Lock.",
         subcommands = {
             RunCommand.class, SyncCommand.class, StatusCommand.class, PointsCommand.class, RestoreCommand.class,
@@ -52,6 +54,13 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler());
+        String unknown = UnknownCommand.find(cl, args);
+        if (unknown != null) {
+            // before picocli: it would print the top-level help and exit 0 for `segvault witnes --help`
+            err.println("segvault: error: " + UnknownCommand.message(cl, unknown));
+            err.flush();
+            return ExitCodes.USAGE;
+        }
         return cl.execute(args);
     }
 
@@ -60,12 +69,25 @@ public final class Main implements Runnable {
         @Override
         public String[] getVersion() throws IOException {
             Properties p = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("/segvault-version.properties")) {
-                if (in != null) {
-                    p.load(in);
+            for (String resource : new String[] {"/segvault-version.properties", "/segvault-commit.properties"}) {
+                try (InputStream in = Main.class.getResourceAsStream(resource)) {
+                    if (in != null) {
+                        p.load(in);
+                    }
                 }
             }
-            return new String[] {"segvault " + p.getProperty("version", "unknown")};
+            return new String[] {"segvault " + p.getProperty("version", "unknown") + " (commit " + commit(p) + ")",
+                "Java " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.name") + ", "
+                        + System.getProperty("java.vendor") + ") at " + System.getProperty("java.home")};
+        }
+
+        /** The commit the build recorded; "unknown" when it was built outside a git checkout. */
+        private static String commit(Properties p) {
+            String c = p.getProperty("commit", "");
+            if (c.isBlank()) {
+                return "unknown";
+            }
+            return c;
         }
     }
 }

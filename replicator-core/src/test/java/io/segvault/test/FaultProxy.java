@@ -135,6 +135,7 @@ public final class FaultProxy implements Closeable {
     private final Map<String, Integer> faultsPerTarget = new HashMap<>();
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger lies = new AtomicInteger();
+    private volatile boolean down;
 
     private FaultProxy(Builder b) throws IOException {
         InetAddress upstreamAddress = InetAddress.getByName(b.upstream.getHost());
@@ -189,6 +190,19 @@ public final class FaultProxy implements Closeable {
         return events().stream().filter(e -> e.fault() == fault && e.operation().equals(operation)).count();
     }
 
+    /**
+     * Takes the server "down" (true): every open connection is reset and every new one is reset as soon as it is
+     * accepted, as when the S3 server is unreachable; false forwards again. Rules are not consulted while down.
+     */
+    public void down(boolean value) {
+        down = value;
+        if (value) {
+            for (Socket s : sockets) {
+                reset(s);
+            }
+        }
+    }
+
     @Override
     public void close() {
         closed.countDown();
@@ -202,6 +216,10 @@ public final class FaultProxy implements Closeable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
+                if (down) {
+                    reset(client);
+                    continue;
+                }
                 if (sockets.size() >= MAX_CONNECTIONS) {
                     closeQuietly(client);
                     continue;
@@ -226,6 +244,11 @@ public final class FaultProxy implements Closeable {
             InputStream in = new BufferedInputStream(client.getInputStream());
             OutputStream upOut = up.getOutputStream();
             for (Parsed parsed = readHead(in); parsed != null; parsed = readHead(in)) {
+                if (down) {
+                    reset(up);
+                    reset(client);
+                    return;
+                }
                 RequestHead head = parsed.head();
                 requests.computeIfAbsent(head.operation(), k -> new AtomicInteger()).incrementAndGet();
                 Fault fault = decide(head);

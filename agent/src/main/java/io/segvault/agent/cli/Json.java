@@ -23,6 +23,15 @@ public final class Json {
         }
     }
 
+    /** One line, for JSON-lines output. */
+    public static String compact(Object value) {
+        try {
+            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render JSON output", e);
+        }
+    }
+
     public static ObjectMapper mapper() {
         return MAPPER;
     }

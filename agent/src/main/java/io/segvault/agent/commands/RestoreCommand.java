@@ -4,7 +4,9 @@ import io.segvault.agent.Wiring;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.agent.cli.ExitCodes;
+import io.segvault.agent.cli.Json;
 import io.segvault.agent.cli.ProgressBar;
+import io.segvault.agent.cli.ProgressOptions;
 import io.segvault.agent.cli.StoreOptions;
 import io.segvault.core.restore.PointRef;
 import io.segvault.core.restore.Restorer;
@@ -12,8 +14,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,6 +50,9 @@ public final class RestoreCommand implements Callable<Integer> {
     StoreOptions store;
 
     @Mixin
+    ProgressOptions progress;
+
+    @Mixin
     DebugOption debug;
 
     @Spec
@@ -62,17 +68,31 @@ public final class RestoreCommand implements Callable<Integer> {
             throw new UsageException("--before " + before + " is in the future; leave it out (or give --point latest) for the "
                     + "newest restore point");
         }
+        progress.everyNanos();
         PrintWriter out = spec.commandLine().getOut();
+        ProgressBar bar = new ProgressBar(out, progress);
         try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
             List<PointRef> all = w.catalog().list(repo);
             PointRef ref = w.catalog().select(repo, point, beforeTime, w.clock().instant());
             warnInconsistent(spec.commandLine().getErr(), all, ref);
-            out.println("restoring " + repo + " transaction " + ref.transaction() + " (written " + ref.written() + ") into " + target);
-            out.flush();
-            Restorer.Result r = w.restorer(Math.max(1, parallel)).restore(ref, target, ProgressBar.forTerminal(out));
-            printSummary(out, r, ref, all.stream().filter(PointRef::consistent).mapToLong(PointRef::transaction).max()
-                    .orElse(ref.transaction()));
+            if (!progress.json) {
+                out.println("restoring " + repo + " transaction " + ref.transaction() + " (written " + ref.written() + ") into "
+                        + target);
+                out.flush();
+            }
+            Restorer.Result r = w.restorer(Math.max(1, parallel)).restore(ref, target, bar);
+            if (progress.json) {
+                out.println(Json.compact(Map.of("restored", r.repo(), "transaction", r.transaction(), "segments", r.segments(),
+                        "bytes", r.bytes(), "seconds", r.took().toMillis() / 1000.0, "target", r.target().toString(),
+                        "indexOmitted", r.indexOmitted())));
+                out.flush();
+            } else {
+                printSummary(out, r, ref, all.stream().filter(PointRef::consistent).mapToLong(PointRef::transaction).max()
+                        .orElse(ref.transaction()));
+            }
             return ExitCodes.OK;
+        } finally {
+            bar.stop();
         }
     }
 

@@ -8,6 +8,10 @@ import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ErrorHandler;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.agent.cli.ExitCodes;
+import io.segvault.agent.cli.Json;
+import io.segvault.agent.cli.Progress;
+import io.segvault.agent.cli.ProgressOptions;
+import io.segvault.agent.cli.UploadCounts;
 import io.segvault.core.borg.BorgRepository;
 import io.segvault.core.borg.KnownSegment;
 import io.segvault.core.config.AgentConfig;
@@ -47,6 +51,9 @@ public final class SyncCommand implements Callable<Integer> {
     boolean once;
 
     @Mixin
+    ProgressOptions progress;
+
+    @Mixin
     DebugOption debug;
 
     @Spec
@@ -56,21 +63,23 @@ public final class SyncCommand implements Callable<Integer> {
     public Integer call() {
         AgentConfig cfg = AgentConfigLoader.load(config);
         Map<String, Path> repos = select(RepoResolver.resolve(cfg), only);
+        progress.everyNanos();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (StateLock lock = StateLock.acquire(cfg.state());
-             Wiring w = Wiring.forConfig(cfg, new SimpleMeterRegistry(), Clock.systemUTC())) {
+             Wiring w = Wiring.forConfig(cfg, registry, Clock.systemUTC())) {
             hashAhead(w, repos);
             RepositoryPass pass = Preflight.startAgent(w);
             int failed = 0;
             for (Map.Entry<String, Path> r : repos.entrySet()) {
+                Progress shown = Progress.start(r.getKey() + " upload", out, progress, new UploadCounts(registry, r.getKey()));
                 try {
                     SyncResult res = pass.run(r.getKey(), r.getValue());
-                    out.println(r.getKey() + ": transaction " + res.transaction() + (res.pointWritten()
-                            ? " replicated: " + res.objectsUploaded() + " objects, " + res.bytesUploaded() + " bytes uploaded, "
-                            + res.objectsSkipped() + " already offsite"
-                            : " already offsite") + (res.tamperEvents() > 0 ? " (" + res.tamperEvents() + " tamper events!)" : ""));
+                    shown.close(true);
+                    out.println(progress.json ? Json.compact(json(res)) : line(res));
                 } catch (RuntimeException e) {
+                    shown.close();
                     failed++;
                     err.println(r.getKey() + ": FAILED: " + ErrorHandler.message(e));
                 }
@@ -78,6 +87,26 @@ public final class SyncCommand implements Callable<Integer> {
             out.flush();
             return failed == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
         }
+    }
+
+    private static String line(SyncResult res) {
+        return res.repo() + ": transaction " + res.transaction() + (res.pointWritten()
+                ? " replicated: " + res.objectsUploaded() + " objects, " + res.bytesUploaded() + " bytes uploaded, "
+                + res.objectsSkipped() + " already offsite"
+                : " already offsite") + (res.tamperEvents() > 0 ? " (" + res.tamperEvents() + " tamper events!)" : "");
+    }
+
+    private static Map<String, Object> json(SyncResult res) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("repo", res.repo());
+        o.put("transaction", res.transaction());
+        o.put("pointWritten", res.pointWritten());
+        o.put("objectsUploaded", res.objectsUploaded());
+        o.put("bytesUploaded", res.bytesUploaded());
+        o.put("objectsSkipped", res.objectsSkipped());
+        o.put("tamperEvents", res.tamperEvents());
+        o.put("seconds", res.took().toMillis() / 1000.0);
+        return o;
     }
 
     /**

@@ -128,6 +128,9 @@ public final class Daemon implements AutoCloseable {
         try {
             pass.run(name, path);
             failures.remove(name);
+        } catch (RuntimeException e) {
+            failures.put(name, String.valueOf(e.getMessage())); // before the status below, which reads it
+            throw e;
         } finally {
             publishStatus(name, path);
         }
@@ -153,6 +156,7 @@ public final class Daemon implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("{}: cannot compute status: {}", name, e.getMessage());
+            wiring.meters().gauge(Meters.REPO_UP, 0, "repo", name); // e.g. the repository cannot be read
         }
     }
 

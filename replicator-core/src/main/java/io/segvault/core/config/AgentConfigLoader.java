@@ -123,7 +123,7 @@ public final class AgentConfigLoader {
     }
 
     /** Levenshtein distance: letters inserted, deleted or replaced to turn {@code a} into {@code b}. */
-    static int editDistance(String a, String b) {
+    public static int editDistance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
