@@ -1,7 +1,7 @@
 #!/bin/sh
 # Used for the before/after comparison of bucket format 2 in docs/benchmarks.md: run it alternately with the
 # jar built before and after a change (same repository, same S3 server), timing each whole run with /usr/bin/time.
-# sync.sh JAR NAME REPO [fresh]: one `segvault sync` of REPO; with "fresh", into a new prefix and state dir
+# ab-sync.sh JAR NAME REPO [fresh]: one `segvault sync` of REPO; with "fresh", into a new prefix and state dir
 jar=$1; name=$2; repo=$3
 if [ "$4" = fresh ]; then tag=$name-$(date +%s%N); state=$(mktemp -d ${BENCH_AB_DIR:-/tmp/bench}/state-XXXXXX); else tag=$name; state=${BENCH_AB_DIR:-/tmp/bench}/state-$name; fi
 cfg=$(mktemp ${BENCH_AB_DIR:-/tmp/bench}/cfg-XXXXXX.yaml)
