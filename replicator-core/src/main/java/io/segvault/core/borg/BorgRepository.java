@@ -3,7 +3,10 @@ package io.segvault.core.borg;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -45,22 +48,48 @@ public final class BorgRepository {
      */
     public static BorgRepository open(Path dir) {
         Path path = dir.toAbsolutePath().normalize();
-        if (!Files.exists(path)) {
-            throw new BorgRepositoryException(path, path + ": repository directory does not exist");
+        String where = describe(path);
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new BorgRepositoryException(path, where + ": repository directory does not exist");
+        } catch (AccessDeniedException e) {
+            throw new BorgRepositoryException(path, where + ": permission denied (cannot reach the repository directory)");
+        } catch (IOException e) {
+            throw new BorgRepositoryException(path, where + ": cannot read attributes: " + e.getMessage(), e);
         }
-        if (!Files.isDirectory(path)) {
-            throw new BorgRepositoryException(path, path + ": not a directory, so not a Borg repository");
+        if (!attrs.isDirectory()) {
+            throw new BorgRepositoryException(path, where + ": not a directory, so not a Borg repository");
         }
-        if (!Files.isReadable(path) || !Files.isExecutable(path)) {
-            throw new BorgRepositoryException(path, path + ": cannot read the repository directory (permissions)");
+        // listing, not Files.isReadable: a remote file system cannot tell what its account may read without trying
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+            entries.iterator().hasNext();
+        } catch (IOException | DirectoryIteratorException e) {
+            throw new BorgRepositoryException(path, where + ": cannot read the repository directory (permissions)", e);
         }
         if (!Files.isRegularFile(path.resolve("config"))) {
-            throw new BorgRepositoryException(path, path + ": no config file, so not a Borg repository (or borg init"
+            throw new BorgRepositoryException(path, where + ": no config file, so not a Borg repository (or borg init"
                     + " has not finished)");
         }
         BorgRepository repository = new BorgRepository(path);
         repository.readConfig();
         return repository;
+    }
+
+    /**
+     * {@code path} for messages: as it is on the local file system, as a URI naming user, host and port on another
+     * (e.g. {@code sftp://segvault@backup1:22/srv/borg-repos/acme}).
+     */
+    public static String describe(Path path) {
+        if (path.getFileSystem() == FileSystems.getDefault()) {
+            return path.toString();
+        }
+        try {
+            return path.toUri().toString();
+        } catch (RuntimeException e) {
+            return path.toString();
+        }
     }
 
     /** Absolute, normalised repository directory. */
