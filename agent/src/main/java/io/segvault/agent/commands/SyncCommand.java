@@ -80,6 +80,9 @@ public final class SyncCommand implements Callable<Integer> {
                 } catch (RuntimeException e) {
                     failed++;
                     err.println(r.getKey() + ": FAILED: " + ErrorHandler.message(e));
+                    if (debug != null && debug.debug) {
+                        e.printStackTrace(err);
+                    }
                 }
             }
             out.flush();

@@ -93,7 +93,7 @@ public final class RepoResolver {
                     out.add(p);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException | java.nio.file.DirectoryIteratorException e) {
             LOG.warn("cannot list {} for glob {}: {}", parent, glob, e.toString());
         }
         out.sort(null);

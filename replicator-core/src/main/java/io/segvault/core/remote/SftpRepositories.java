@@ -1,5 +1,6 @@
 package io.segvault.core.remote;
 
+import io.segvault.core.borg.PathLabels;
 import io.segvault.core.config.RepoLocator;
 import java.io.IOException;
 import java.net.URI;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,13 +109,20 @@ public final class SftpRepositories implements RepoLocator, AutoCloseable {
         if (fs != null && fs.isOpen()) {
             return fs;
         }
+        fs = null;
         try {
             URI root = new URI("sftp", uri.getUserInfo(), uri.getHost(), port, "/", null, null);
             fs = provider.newFileSystem(root, Map.of());
+            PathLabels.register(fs, "sftp://" + id);
+            // the file system connects on first use: connect now, so an unknown host key or a refused key is reported
+            // here, in one line, rather than by the first read of a pass
+            Files.readAttributes(fs.getPath("/"), BasicFileAttributes.class);
         } catch (URISyntaxException e) {
             throw new RemoteRepositoryException(uri + ": " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            throw new RemoteRepositoryException("sftp://" + id + ": " + rootMessage(e), e);
+            closeQuietly(fs);
+            String message = rootMessage(e);
+            throw new RemoteRepositoryException(message.startsWith("sftp://") ? message : "sftp://" + id + ": " + message, e);
         }
         systems.put(id, fs);
         LOG.info("connected to sftp://{}", id);
@@ -134,15 +143,21 @@ public final class SftpRepositories implements RepoLocator, AutoCloseable {
         return message == null ? e.getClass().getSimpleName() : message;
     }
 
+    private static void closeQuietly(FileSystem fs) {
+        if (fs == null) {
+            return;
+        }
+        PathLabels.forget(fs);
+        try {
+            fs.close();
+        } catch (IOException e) {
+            LOG.debug("closing {}: {}", fs, e.toString());
+        }
+    }
+
     @Override
     public void close() {
-        for (FileSystem fs : systems.values()) {
-            try {
-                fs.close();
-            } catch (IOException e) {
-                LOG.debug("closing {}: {}", fs, e.toString());
-            }
-        }
+        systems.values().forEach(SftpRepositories::closeQuietly);
         systems.clear();
         client.stop();
     }
