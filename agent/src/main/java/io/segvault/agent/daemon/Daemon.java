@@ -111,7 +111,8 @@ public final class Daemon implements AutoCloseable {
         if (config.pullMode()) {
             // no inotify on a remote host: a stat-only poll of every sftp:// repository (docs/pull-mode.md)
             poller = new PollingFollower(this::remoteRepositories, config.follow().pollInterval(),
-                    config.follow().rescanInterval(), (repo, trigger) -> worker(repo).trigger(), clock);
+                    config.follow().rescanInterval(), (repo, trigger) -> worker(repo).trigger(),
+                    repo -> failures.containsKey(nameOf(repo)), clock);
             poller.start();
         }
         long every = config.follow().rescanInterval().toMillis();

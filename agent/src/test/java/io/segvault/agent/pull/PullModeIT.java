@@ -169,4 +169,28 @@ class PullModeIT {
         assertThat(Files.readString(repo.resolve("config"))).contains("[repository]");
         assertThat(server.log()).contains("internal-sftp");
     }
+
+    @Test
+    void sshd_killed_and_restarted_in_the_middle_of_a_multipart_upload(LockedBucket bucket) {
+        Path repo = server.repos().resolve("acme");
+        borg("init", "-e", "none", repo.toString());
+        long t = commit(repo, "big", 41, 1, 30); // one segment of about 30 MiB
+        BucketView view = new BucketView(bucket);
+        Path config = pullConfig(bucket)
+                .set("upload.partSize", "5MiB")
+                .set("upload.multipartThreshold", "5MiB")
+                .set("upload.maxBandwidth", "5MiB")
+                .write(tmp.resolve("slow.yaml"));
+        try (RunningDaemon daemon = RunningDaemon.start(config)) {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> view.uploadedParts(ConfigFile.PREFIX) > 0);
+            assertThat(view.pointKeys("acme")).isEmpty();
+            server.kill();
+            server.restart();
+            awaitPoint(view, t);
+        }
+        assertThat(view.openUploads(ConfigFile.PREFIX)).as("open multipart uploads").isEmpty();
+        assertThat(view.keysWithSeveralVersions(ConfigFile.PREFIX)).as("keys written twice").isEmpty();
+        view.assertNewestPointIsCommitted("acme", repo);
+    }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * Every {@code pollInterval} it takes a stat-only signature of each repository: the names, sizes and modification
  * times of {@code index.*} in the root (borg renames a new {@code index.N} into place as the last step of every
  * commit) and of {@code data/} and its newest sub-directory. A signature that differs from the last one, a repository
- * seen for the first time ({@link Trigger#DISCOVERED}) and every {@code rescanInterval} ({@link Trigger#RESCAN}) call
- * the listener; no file is read.
+ * seen for the first time ({@link Trigger#DISCOVERED}), a repository whose last pass failed ({@code retry}: a dropped
+ * connection, the server down) and every {@code rescanInterval} ({@link Trigger#RESCAN}) call the listener, so a
+ * failed pass is tried again every {@code pollInterval}; no file is read.
  *
  * <p>The set of repositories is asked of {@code repositories} at every poll, so glob matches created later are picked
  * up; when that fails (the server is down), the failure is logged and the next poll tries again. Calls are made one at
@@ -43,14 +45,19 @@ public final class PollingFollower implements AutoCloseable {
     private final Duration pollInterval;
     private final Duration rescanInterval;
     private final Listener listener;
+    private final Predicate<Path> retry;
     private final Clock clock;
     private final Map<Path, String> signatures = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
     private Instant lastRescan;
     private String lastProblem;
 
+    /**
+     * @param repositories   the repositories now (asked at every poll)
+     * @param retry          whether a repository's last pass failed, so it gets a pass at every poll until one succeeds
+     */
     public PollingFollower(Supplier<Map<String, Path>> repositories, Duration pollInterval, Duration rescanInterval,
-                           Listener listener, Clock clock) {
+                           Listener listener, Predicate<Path> retry, Clock clock) {
         this.repositories = Objects.requireNonNull(repositories, "repositories");
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("pollInterval must be positive, is " + pollInterval);
@@ -58,6 +65,7 @@ public final class PollingFollower implements AutoCloseable {
         this.pollInterval = pollInterval;
         this.rescanInterval = rescanInterval;
         this.listener = listener;
+        this.retry = retry;
         this.clock = clock;
     }
 
@@ -109,7 +117,7 @@ public final class PollingFollower implements AutoCloseable {
             }
             String before = signatures.put(repo, signature);
             Trigger trigger = before == null ? Trigger.DISCOVERED : !before.equals(signature) ? Trigger.EVENT
-                    : rescan ? Trigger.RESCAN : null;
+                    : rescan || retry.test(repo) ? Trigger.RESCAN : null;
             if (trigger != null) {
                 notify(repo, trigger);
             }
