@@ -29,11 +29,16 @@ public final class AuditCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--authorized-keys", required = true, paramLabel = "FILE",
+    @Option(names = "--authorized-keys", paramLabel = "FILE",
             description = "An authorized_keys file to audit (repeatable).")
     List<Path> authorizedKeys = new ArrayList<>();
 
-    @Option(names = "--repos", required = true, paramLabel = "DIR",
+    @Option(names = "--sshd-config", paramLabel = "FILE",
+            description = "Pull mode: an sshd_config whose Match block for the vault host's SFTP account is checked"
+                    + " (read-only, chrooted, no forwarding, no PTY; docs/pull-mode.md). Alone, or with the options above.")
+    Path sshdConfig;
+
+    @Option(names = "--repos", paramLabel = "DIR",
             description = "The directory holding the Borg repositories (searched for repositories below it).")
     Path reposDir;
 
@@ -48,6 +53,30 @@ public final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (authorizedKeys.isEmpty() != (reposDir == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '"
+                    + (reposDir == null ? "--repos=DIR" : "--authorized-keys=FILE") + "' (--authorized-keys and --repos go together)");
+        }
+        if (authorizedKeys.isEmpty() && sshdConfig == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --authorized-keys FILE --repos DIR (push mode),"
+                    + " --sshd-config FILE (pull mode), or both");
+        }
+        List<Finding> sftp = List.of();
+        if (sshdConfig != null) {
+            try {
+                sftp = SshdConfigAudit.audit(sshdConfig);
+            } catch (AuditInputException e) {
+                return inputError(e);
+            }
+            sftp.forEach(f -> out.println(f.severity() + " " + f.code() + " " + f.source() + ": " + f.message()));
+            out.println(sshdConfig + ": " + (sftp.isEmpty() ? "the SFTP account's Match block is read-only, chrooted, without"
+                    + " forwarding or PTY" : sftp.size() + " findings"));
+            if (authorizedKeys.isEmpty()) {
+                out.flush();
+                return sftp.stream().allMatch(f -> f.severity() == Severity.INFO) ? 0 : EXIT_FINDINGS;
+            }
+        }
+        boolean sftpPassed = sftp.stream().allMatch(f -> f.severity() == Severity.INFO);
         FenceAudit audit;
         try {
             audit = new FenceAudit(pruneKeys);
@@ -58,9 +87,7 @@ public final class AuditCommand implements Callable<Integer> {
         try {
             report = audit.audit(authorizedKeys, reposDir);
         } catch (AuditInputException e) {
-            spec.commandLine().getErr().println("segvault audit: " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return EXIT_USAGE;
+            return inputError(e);
         }
         if (json) {
             AuditReportWriter.json(report, out);
@@ -68,6 +95,12 @@ public final class AuditCommand implements Callable<Integer> {
             AuditReportWriter.table(report, out);
         }
         out.flush();
-        return report.passed() ? 0 : EXIT_FINDINGS;
+        return report.passed() && sftpPassed ? 0 : EXIT_FINDINGS;
+    }
+
+    private int inputError(AuditInputException e) {
+        spec.commandLine().getErr().println("segvault audit: " + e.getMessage());
+        spec.commandLine().getErr().flush();
+        return EXIT_USAGE;
     }
 }
