@@ -67,6 +67,7 @@ public final class PollingFollower implements AutoCloseable {
         this.listener = listener;
         this.retry = retry;
         this.clock = clock;
+        this.lastRescan = clock.instant();
     }
 
     /** Polls once now, then every {@code pollInterval}. */
@@ -74,7 +75,6 @@ public final class PollingFollower implements AutoCloseable {
         if (timer != null) {
             throw new IllegalStateException("already started");
         }
-        lastRescan = clock.instant();
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "segvault-poll");
             t.setDaemon(true);
