@@ -17,6 +17,12 @@ public enum FindingCode {
     NO_APPEND_ONLY(Severity.CRITICAL),
     /** {@code borg serve} without {@code --restrict-to-repository} or {@code --restrict-to-path}. */
     NO_REPOSITORY_RESTRICTION(Severity.CRITICAL),
+    /** {@code --restrict-to-path} names a directory holding repositories: the key reaches them all and can create new ones. */
+    RESTRICT_TO_SHARED_PATH(Severity.CRITICAL),
+    /** The forced command sets a variable that loads code into borg serve ({@code LD_PRELOAD=}, {@code PYTHONPATH=}, ...). */
+    COMMAND_ENVIRONMENT(Severity.CRITICAL),
+    /** An {@code environment=} option: honoured when sshd has {@code PermitUserEnvironment yes}. */
+    ENVIRONMENT_OPTION(Severity.CRITICAL),
     /** A restriction names a path that is not a repository under the audited repository directory. */
     UNKNOWN_REPOSITORY(Severity.WARNING),
     /** Neither {@code restrict} nor all of its no-* equivalents: forwarding, pty or user-rc stay open. */
