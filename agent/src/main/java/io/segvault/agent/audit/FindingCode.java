@@ -39,6 +39,8 @@ public enum FindingCode {
     PRUNE_KEY_NOT_FOUND(Severity.WARNING),
     /** A line with the certificate-authority option: certificates carry their own command and are not audited. */
     CERT_AUTHORITY(Severity.WARNING),
+    /** A --prune-key fingerprint appears on more than one line: the prune key doubles as a client key. */
+    PRUNE_KEY_DUPLICATE(Severity.CRITICAL),
     /** The same key appears on more than one line; sshd uses the first line whose options accept the connection. */
     DUPLICATE_KEY(Severity.WARNING),
     /** A repository whose config lacks {@code append_only = 1}. */

@@ -59,4 +59,20 @@ class AuditPushGapsTest {
                 + " --restrict-to-repository REPOS/alice\"")).singleElement().asString()
                 .startsWith("CRITICAL ENVIRONMENT_OPTION: environment=\"PYTHONPATH=/tmp\": with PermitUserEnvironment yes");
     }
+
+    @Test
+    void the_prune_key_also_used_as_a_client_key_is_critical() throws Exception {
+        Path repos = dir.resolve("repos");
+        Files.createDirectories(repos.resolve("alice"));
+        Files.writeString(repos.resolve("alice/config"), "[repository]\nappend_only = 1\n");
+        SshClientKey key = SshClientKey.inMemory(ED25519);
+        String repo = repos.resolve("alice").toString();
+        Path file = Files.writeString(dir.resolve("authorized_keys"), key.authorizedKeysLine("command=\"borg serve"
+                + " --append-only --restrict-to-repository " + repo + "\",restrict,from=\"10.0.0.5\"", "client") + "\n"
+                + key.authorizedKeysLine("command=\"borg serve --restrict-to-repository " + repo + "\",restrict,"
+                + "from=\"10.0.0.9\"", "prune") + "\n");
+        List<String> f = new FenceAudit(List.of(key.fingerprint())).audit(List.of(file), repos).findings().stream()
+                .map(x -> x.severity() + " " + x.code() + " " + x.source()).toList();
+        assertThat(f).contains("CRITICAL PRUNE_KEY_DUPLICATE " + file + ":2").doesNotContain("WARNING DUPLICATE_KEY " + file + ":2");
+    }
 }
