@@ -193,4 +193,23 @@ class PullModeIT {
         assertThat(view.keysWithSeveralVersions(ConfigFile.PREFIX)).as("keys written twice").isEmpty();
         view.assertNewestPointIsCommitted("acme", repo);
     }
+
+    @Test
+    void an_encrypted_key_is_read_with_its_passphrase_file_and_a_wrong_passphrase_is_one_line() throws IOException {
+        newRepo("acme", "1M");
+        Path key = tmp.resolve("encrypted_key");
+        Files.copy(server.clientKey(), key);
+        SftpServer.run(List.of("ssh-keygen", "-q", "-p", "-N", "correct horse", "-f", key.toString()), true);
+        Path passphrase = Files.writeString(tmp.resolve("passphrase"), "correct horse\n");
+        try (SftpRepositories sftp = new SftpRepositories(new SshSettings(key, passphrase, server.knownHosts(),
+                Duration.ofSeconds(10)))) {
+            assertThat(Files.isRegularFile(sftp.locate(server.url("acme")).resolve("config"))).isTrue();
+        }
+        Path wrong = Files.writeString(tmp.resolve("wrong"), "battery staple\n");
+        assertThatThrownBy(() -> new SftpRepositories(new SshSettings(key, wrong, server.knownHosts(), Duration.ofSeconds(10))))
+                .isInstanceOf(io.segvault.core.remote.RemoteRepositoryException.class)
+                .hasMessageStartingWith("ssh.keyFile " + key + ": cannot load the private key with the passphrase in"
+                        + " ssh.passphraseFile " + wrong)
+                .hasMessageNotContaining("\n");
+    }
 }

@@ -75,7 +75,10 @@ public final class SftpRepositories implements RepoLocator, AutoCloseable {
             throw new RemoteRepositoryException("ssh.keyFile " + file + ": cannot load the private key: " + rootMessage(e), e);
         }
         if (loaded.isEmpty()) {
-            throw new RemoteRepositoryException("ssh.keyFile " + file + ": no private key in the file", null);
+            throw new RemoteRepositoryException("ssh.keyFile " + file + (settings.passphraseFile() == null
+                    ? ": no private key in the file (an encrypted key needs ssh.passphraseFile)"
+                    : ": cannot load the private key with the passphrase in ssh.passphraseFile " + settings.passphraseFile()
+                    + " (wrong passphrase, or no private key in the file)"), null);
         }
         return KeyIdentityProvider.wrapKeyPairs(loaded);
     }
