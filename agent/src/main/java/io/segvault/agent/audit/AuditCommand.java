@@ -38,6 +38,11 @@ public final class AuditCommand implements Callable<Integer> {
                     + " (read-only, chrooted, no forwarding, no PTY; docs/pull-mode.md). Alone, or with the options above.")
     Path sshdConfig;
 
+    @Option(names = "--borg", paramLabel = "PROGRAM",
+            description = "Also check the installed borg (PROGRAM --version, e.g. borg) against releases with security"
+                    + " fixes (1.2.5: CVE-2023-36811).")
+    String borg;
+
     @Option(names = "--repos", paramLabel = "DIR",
             description = "The directory holding the Borg repositories (searched for repositories below it).")
     Path reposDir;
@@ -53,30 +58,18 @@ public final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (authorizedKeys.isEmpty() != (reposDir == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '"
-                    + (reposDir == null ? "--repos=DIR" : "--authorized-keys=FILE") + "' (--authorized-keys and --repos go together)");
+        checkOptions();
+        List<Finding> extra;
+        try {
+            extra = pullModeAndBorgFindings(out);
+        } catch (AuditInputException e) {
+            return inputError(e);
         }
-        if (authorizedKeys.isEmpty() && sshdConfig == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give --authorized-keys FILE --repos DIR (push mode),"
-                    + " --sshd-config FILE (pull mode), or both");
+        boolean extraPassed = extra.stream().allMatch(f -> f.severity() == Severity.INFO);
+        if (authorizedKeys.isEmpty()) {
+            out.flush();
+            return extraPassed ? 0 : EXIT_FINDINGS;
         }
-        List<Finding> sftp = List.of();
-        if (sshdConfig != null) {
-            try {
-                sftp = SshdConfigAudit.audit(sshdConfig);
-            } catch (AuditInputException e) {
-                return inputError(e);
-            }
-            sftp.forEach(f -> out.println(f.severity() + " " + f.code() + " " + f.source() + ": " + f.message()));
-            out.println(sshdConfig + ": " + (sftp.isEmpty() ? "the SFTP account's Match block is read-only, chrooted, without"
-                    + " forwarding or PTY" : sftp.size() + " findings"));
-            if (authorizedKeys.isEmpty()) {
-                out.flush();
-                return sftp.stream().allMatch(f -> f.severity() == Severity.INFO) ? 0 : EXIT_FINDINGS;
-            }
-        }
-        boolean sftpPassed = sftp.stream().allMatch(f -> f.severity() == Severity.INFO);
         FenceAudit audit;
         try {
             audit = new FenceAudit(pruneKeys);
@@ -95,7 +88,34 @@ public final class AuditCommand implements Callable<Integer> {
             AuditReportWriter.table(report, out);
         }
         out.flush();
-        return report.passed() && sftpPassed ? 0 : EXIT_FINDINGS;
+        return report.passed() && extraPassed ? 0 : EXIT_FINDINGS;
+    }
+
+    private void checkOptions() {
+        if (authorizedKeys.isEmpty() != (reposDir == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '"
+                    + (reposDir == null ? "--repos=DIR" : "--authorized-keys=FILE") + "' (--authorized-keys and --repos go together)");
+        }
+        if (authorizedKeys.isEmpty() && sshdConfig == null && borg == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --authorized-keys FILE --repos DIR (push mode),"
+                    + " --sshd-config FILE (pull mode), --borg PROGRAM, or several");
+        }
+    }
+
+    /** The --borg and --sshd-config findings, printed one per line. */
+    private List<Finding> pullModeAndBorgFindings(PrintWriter out) throws AuditInputException {
+        List<Finding> extra = new ArrayList<>();
+        if (borg != null) {
+            extra.addAll(BorgVersionCheck.checkInstalled(borg));
+        }
+        if (sshdConfig != null) {
+            List<Finding> block = SshdConfigAudit.audit(sshdConfig);
+            extra.addAll(block);
+            out.println(sshdConfig + ": " + (block.isEmpty() ? "the SFTP account's Match block is read-only, chrooted, without"
+                    + " forwarding or PTY" : block.size() + " findings"));
+        }
+        extra.forEach(f -> out.println(f.severity() + " " + f.code() + " " + f.source() + ": " + f.message()));
+        return extra;
     }
 
     private int inputError(AuditInputException e) {
