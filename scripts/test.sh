@@ -19,6 +19,7 @@ command -v ssh >/dev/null || need+=(openssh-client)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v promtool >/dev/null || need+=(prometheus)
 command -v prometheus >/dev/null || need+=(prometheus)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server) # pull mode's ITs start their own sshd (agent/.../pull/SftpServer.java)
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { msg "missing ${need[*]}; install as root: apt-get install ${need[*]}"; exit 2; }
   msg "installing ${need[*]}"

@@ -37,6 +37,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void sshd_only_in_the_sftp_adapter_and_the_audit() {
+        noClasses().that().resideOutsideOfPackages("io.segvault.core.remote..", "io.segvault.agent.audit..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.sshd..")
+                .because("the borg model reads java.nio.file paths; where they come from is the remote package's business"
+                        + " (docs/pull-mode.md)")
+                .check(classes);
+    }
+
+    @Test
     void core_does_not_depend_on_the_agent() {
         noClasses().that().resideInAPackage("io.segvault.core..")
                 .should().dependOnClassesThat().resideInAPackage("io.segvault.agent..")

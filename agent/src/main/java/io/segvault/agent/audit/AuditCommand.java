@@ -29,11 +29,21 @@ public final class AuditCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--authorized-keys", required = true, paramLabel = "FILE",
+    @Option(names = "--authorized-keys", paramLabel = "FILE",
             description = "An authorized_keys file to audit (repeatable).")
     List<Path> authorizedKeys = new ArrayList<>();
 
-    @Option(names = "--repos", required = true, paramLabel = "DIR",
+    @Option(names = "--sshd-config", paramLabel = "FILE",
+            description = "Pull mode: an sshd_config whose Match block for the vault host's SFTP account is checked"
+                    + " (read-only, chrooted, no forwarding, no PTY; docs/pull-mode.md). Alone, or with the options above.")
+    Path sshdConfig;
+
+    @Option(names = "--borg", paramLabel = "PROGRAM",
+            description = "Also check the installed borg (PROGRAM --version, e.g. borg) against releases with security"
+                    + " fixes (1.2.5: CVE-2023-36811).")
+    String borg;
+
+    @Option(names = "--repos", paramLabel = "DIR",
             description = "The directory holding the Borg repositories (searched for repositories below it).")
     Path reposDir;
 
@@ -48,6 +58,18 @@ public final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        checkOptions();
+        List<Finding> extra;
+        try {
+            extra = pullModeAndBorgFindings(out);
+        } catch (AuditInputException e) {
+            return inputError(e);
+        }
+        boolean extraPassed = extra.stream().allMatch(f -> f.severity() == Severity.INFO);
+        if (authorizedKeys.isEmpty()) {
+            out.flush();
+            return extraPassed ? 0 : EXIT_FINDINGS;
+        }
         FenceAudit audit;
         try {
             audit = new FenceAudit(pruneKeys);
@@ -58,9 +80,7 @@ public final class AuditCommand implements Callable<Integer> {
         try {
             report = audit.audit(authorizedKeys, reposDir);
         } catch (AuditInputException e) {
-            spec.commandLine().getErr().println("segvault audit: " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return EXIT_USAGE;
+            return inputError(e);
         }
         if (json) {
             AuditReportWriter.json(report, out);
@@ -68,6 +88,39 @@ public final class AuditCommand implements Callable<Integer> {
             AuditReportWriter.table(report, out);
         }
         out.flush();
-        return report.passed() ? 0 : EXIT_FINDINGS;
+        return report.passed() && extraPassed ? 0 : EXIT_FINDINGS;
+    }
+
+    private void checkOptions() {
+        if (authorizedKeys.isEmpty() != (reposDir == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '"
+                    + (reposDir == null ? "--repos=DIR" : "--authorized-keys=FILE") + "' (--authorized-keys and --repos go together)");
+        }
+        if (authorizedKeys.isEmpty() && sshdConfig == null && borg == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --authorized-keys FILE --repos DIR (push mode),"
+                    + " --sshd-config FILE (pull mode), --borg PROGRAM, or several");
+        }
+    }
+
+    /** The --borg and --sshd-config findings, printed one per line. */
+    private List<Finding> pullModeAndBorgFindings(PrintWriter out) throws AuditInputException {
+        List<Finding> extra = new ArrayList<>();
+        if (borg != null) {
+            extra.addAll(BorgVersionCheck.checkInstalled(borg));
+        }
+        if (sshdConfig != null) {
+            List<Finding> block = SshdConfigAudit.audit(sshdConfig);
+            extra.addAll(block);
+            out.println(sshdConfig + ": " + (block.isEmpty() ? "the SFTP account's Match block is read-only, chrooted, without"
+                    + " forwarding or PTY" : block.size() + " findings"));
+        }
+        extra.forEach(f -> out.println(f.severity() + " " + f.code() + " " + f.source() + ": " + f.message()));
+        return extra;
+    }
+
+    private int inputError(AuditInputException e) {
+        spec.commandLine().getErr().println("segvault audit: " + e.getMessage());
+        spec.commandLine().getErr().flush();
+        return EXIT_USAGE;
     }
 }

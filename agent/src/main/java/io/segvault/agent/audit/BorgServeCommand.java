@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
  * @param appendOnly   {@code --append-only} is given
  * @param repositories every {@code --restrict-to-repository} value
  * @param paths        every {@code --restrict-to-path} value
+ * @param environment  the {@code NAME=value} words before borg (environment of borg serve)
  */
-record BorgServeCommand(String problem, boolean appendOnly, List<String> repositories, List<String> paths) {
+record BorgServeCommand(String problem, boolean appendOnly, List<String> repositories, List<String> paths,
+                        List<String> environment) {
 
     private static final Pattern ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*");
     private static final Pattern BORG = Pattern.compile("borg[0-9.\\-]*");
@@ -26,6 +28,7 @@ record BorgServeCommand(String problem, boolean appendOnly, List<String> reposit
     BorgServeCommand {
         repositories = List.copyOf(repositories);
         paths = List.copyOf(paths);
+        environment = List.copyOf(environment);
     }
 
     boolean isBorgServe() {
@@ -62,10 +65,11 @@ record BorgServeCommand(String problem, boolean appendOnly, List<String> reposit
                 return notBorgServe("the command runs '" + String.join(" ", c) + "' before borg serve");
             }
         }
-        return serveOptions(words.subList(i + 2, words.size()));
+        List<String> environment = words.subList(0, i).stream().filter(w -> ASSIGNMENT.matcher(w).matches()).toList();
+        return serveOptions(words.subList(i + 2, words.size()), environment);
     }
 
-    private static BorgServeCommand serveOptions(List<String> args) {
+    private static BorgServeCommand serveOptions(List<String> args, List<String> environment) {
         boolean appendOnly = false;
         List<String> repositories = new ArrayList<>();
         List<String> paths = new ArrayList<>();
@@ -84,7 +88,7 @@ record BorgServeCommand(String problem, boolean appendOnly, List<String> reposit
                 paths.add(a.substring(PATH.length() + 1));
             }
         }
-        return new BorgServeCommand(null, appendOnly, repositories, paths);
+        return new BorgServeCommand(null, appendOnly, repositories, paths, environment);
     }
 
     private static String baseName(String program) {
@@ -92,6 +96,6 @@ record BorgServeCommand(String problem, boolean appendOnly, List<String> reposit
     }
 
     private static BorgServeCommand notBorgServe(String problem) {
-        return new BorgServeCommand(problem, false, List.of(), List.of());
+        return new BorgServeCommand(problem, false, List.of(), List.of(), List.of());
     }
 }

@@ -71,7 +71,12 @@ public final class FenceAudit {
                     findings.add(badLine(bad));
                 } else if (line instanceof AuthorizedKey key) {
                     String first = firstSeen.putIfAbsent(key.fingerprint(), key.source());
-                    if (first != null) {
+                    if (first != null && pruneKeys.contains(key.fingerprint())) {
+                        findings.add(FindingCode.PRUNE_KEY_DUPLICATE.about(key.source(), key.fingerprint(), key.comment(),
+                                "the prune-host key is also at " + first + ": whoever holds it as a client key can also"
+                                        + " erase history (sshd uses the first line whose options accept the connection);"
+                                        + " give the prune host a key of its own"));
+                    } else if (first != null) {
                         findings.add(FindingCode.DUPLICATE_KEY.about(key.source(), key.fingerprint(), key.comment(),
                                 "the same key is also at " + first + "; sshd uses the first line whose options accept"
                                         + " the connection"));

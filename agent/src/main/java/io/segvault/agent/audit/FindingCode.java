@@ -17,6 +17,12 @@ public enum FindingCode {
     NO_APPEND_ONLY(Severity.CRITICAL),
     /** {@code borg serve} without {@code --restrict-to-repository} or {@code --restrict-to-path}. */
     NO_REPOSITORY_RESTRICTION(Severity.CRITICAL),
+    /** {@code --restrict-to-path} names a directory holding repositories: the key reaches them all and can create new ones. */
+    RESTRICT_TO_SHARED_PATH(Severity.CRITICAL),
+    /** The forced command sets a variable that loads code into borg serve ({@code LD_PRELOAD=}, {@code PYTHONPATH=}, ...). */
+    COMMAND_ENVIRONMENT(Severity.CRITICAL),
+    /** An {@code environment=} option: honoured when sshd has {@code PermitUserEnvironment yes}. */
+    ENVIRONMENT_OPTION(Severity.CRITICAL),
     /** A restriction names a path that is not a repository under the audited repository directory. */
     UNKNOWN_REPOSITORY(Severity.WARNING),
     /** Neither {@code restrict} nor all of its no-* equivalents: forwarding, pty or user-rc stay open. */
@@ -33,6 +39,8 @@ public enum FindingCode {
     PRUNE_KEY_NOT_FOUND(Severity.WARNING),
     /** A line with the certificate-authority option: certificates carry their own command and are not audited. */
     CERT_AUTHORITY(Severity.WARNING),
+    /** A --prune-key fingerprint appears on more than one line: the prune key doubles as a client key. */
+    PRUNE_KEY_DUPLICATE(Severity.CRITICAL),
     /** The same key appears on more than one line; sshd uses the first line whose options accept the connection. */
     DUPLICATE_KEY(Severity.WARNING),
     /** A repository whose config lacks {@code append_only = 1}. */

@@ -11,6 +11,10 @@ import java.util.Set;
 /** The fence rules for one key: forced borg serve, append-only, repository restriction, restrict, from=. */
 final class KeyRules {
 
+    /** Variables that make the dynamic loader or Python load other code into borg serve. */
+    private static final java.util.regex.Pattern LOADS_CODE = java.util.regex.Pattern.compile(
+            "LD_[A-Z_]+|PYTHON[A-Z_]*|PERL5?LIB|PERL5OPT|BASH_ENV|ENV|PATH|GCONV_PATH|MALLOC_[A-Z_]+");
+
     private final Set<String> pruneKeys;
     private final Path reposDir;
     private final Set<Path> repositories;
@@ -36,6 +40,9 @@ final class KeyRules {
             findings.add(finding(FindingCode.CERT_AUTHORITY, key, "certificate-authority key: any certificate it signs logs in,"
                     + " with the certificate's own force-command and source-address, which this audit cannot see"));
         }
+        options.options().stream().filter(o -> o.name().equals("environment")).forEach(o -> findings.add(finding(
+                FindingCode.ENVIRONMENT_OPTION, key, "environment=\"" + o.value() + "\": with PermitUserEnvironment yes"
+                        + " sshd sets it for borg serve (LD_PRELOAD or PYTHONPATH run the key holder's code there); remove it")));
         boolean repositoriesOk = false;
         if (command == null) {
             findings.add(finding(FindingCode.NO_FORCED_COMMAND, key,
@@ -67,6 +74,13 @@ final class KeyRules {
 
     /** Append-only and repository checks; returns whether every restriction names a known repository. */
     private boolean checkServe(AuthorizedKey key, BorgServeCommand serve, boolean prune, List<Finding> findings) {
+        for (String assignment : serve.environment()) {
+            String name = assignment.substring(0, assignment.indexOf('='));
+            if (LOADS_CODE.matcher(name).matches()) {
+                findings.add(finding(FindingCode.COMMAND_ENVIRONMENT, key, "the forced command sets " + name + " for borg"
+                        + " serve: it loads other code into the process that enforces the fences; remove it"));
+            }
+        }
         if (!serve.appendOnly() && !prune) {
             findings.add(finding(FindingCode.NO_APPEND_ONLY, key, "borg serve without --append-only: the key can delete"
                     + " archives and the repository for good (pass --prune-key if this is the prune host's key)"));
@@ -85,6 +99,16 @@ final class KeyRules {
             allKnown &= known(key, r, "--restrict-to-repository " + r + " is not a repository under " + reposDir, findings);
         }
         for (String p : serve.paths()) {
+            Path real = realPath(p);
+            List<Path> below = real == null ? List.of() : repositories.stream().filter(r -> r.startsWith(real) && !r.equals(real))
+                    .sorted().toList();
+            if (!below.isEmpty()) {
+                findings.add(finding(FindingCode.RESTRICT_TO_SHARED_PATH, key, "--restrict-to-path " + p + " holds "
+                        + below.size() + " repositories (" + below.get(0) + (below.size() > 1 ? ", ..." : "") + "): the key"
+                        + " reaches all of them and can create new ones; use --restrict-to-repository with its own"));
+                allKnown = false;
+                continue;
+            }
             allKnown &= known(key, p, "--restrict-to-path " + p + " is not a repository under " + reposDir
                     + "; the key reaches every repository below it", findings);
         }

@@ -1,6 +1,7 @@
 package io.segvault.agent.commands;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.segvault.agent.RepoLocations;
 import io.segvault.agent.StateLock;
 import io.segvault.agent.Wiring;
 import io.segvault.agent.cli.DebugOption;
@@ -45,7 +46,10 @@ public final class ReconcileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         AgentConfig cfg = AgentConfigLoader.load(config);
-        Map<String, Path> repos = SyncCommand.select(RepoResolver.resolve(cfg), only);
+        Map<String, Path> repos;
+        try (RepoLocations locations = RepoLocations.open(cfg)) {
+            repos = SyncCommand.select(RepoResolver.resolve(cfg, locations), only, cfg);
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (StateLock lock = StateLock.acquire(cfg.state())) {
             moveAsideIfCorrupt(cfg.state(), out);

@@ -1,5 +1,6 @@
 package io.segvault.agent.commands;
 
+import io.segvault.agent.RepoLocations;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.agent.cli.Json;
@@ -44,9 +45,9 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AgentConfig cfg = AgentConfigLoader.load(config);
-        Map<String, Path> repos = RepoResolver.resolve(cfg);
         List<RepoStatus> rows = new ArrayList<>();
-        try (Ledger ledger = Ledger.open(cfg.state())) {
+        try (RepoLocations locations = RepoLocations.open(cfg); Ledger ledger = Ledger.open(cfg.state())) {
+            Map<String, Path> repos = RepoResolver.resolve(cfg, locations);
             StatusReader reader = new StatusReader(ledger, new BucketLayout(cfg.store().prefix()), Clock.systemUTC());
             repos.forEach((name, path) -> rows.add(reader.read(name, path)));
         }

@@ -2,6 +2,7 @@ package io.segvault.agent.commands;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segvault.agent.Preflight;
+import io.segvault.agent.RepoLocations;
 import io.segvault.agent.StateLock;
 import io.segvault.agent.Wiring;
 import io.segvault.agent.cli.DebugOption;
@@ -62,10 +63,16 @@ public final class SyncCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AgentConfig cfg = AgentConfigLoader.load(config);
-        Map<String, Path> repos = select(RepoResolver.resolve(cfg), only);
-        progress.everyNanos();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        try (RepoLocations locations = RepoLocations.open(cfg)) {
+            Map<String, Path> repos = select(RepoResolver.resolve(cfg, locations), only, cfg);
+            return sync(cfg, repos, out, err);
+        }
+    }
+
+    private int sync(AgentConfig cfg, Map<String, Path> repos, PrintWriter out, PrintWriter err) {
+        progress.everyNanos();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (StateLock lock = StateLock.acquire(cfg.state());
              Wiring w = Wiring.forConfig(cfg, registry, Clock.systemUTC())) {
@@ -82,6 +89,9 @@ public final class SyncCommand implements Callable<Integer> {
                     shown.close();
                     failed++;
                     err.println(r.getKey() + ": FAILED: " + ErrorHandler.message(e));
+                    if (debug != null && debug.debug) {
+                        e.printStackTrace(err);
+                    }
                 }
             }
             out.flush();
@@ -130,9 +140,11 @@ public final class SyncCommand implements Callable<Integer> {
         });
     }
 
-    static Map<String, Path> select(Map<String, Path> all, List<String> only) {
+    static Map<String, Path> select(Map<String, Path> all, List<String> only, AgentConfig cfg) {
         if (all.isEmpty()) {
-            throw new UsageException("no repositories found (check 'repos' and 'glob' in the config)");
+            throw new UsageException("no repositories found: " + (cfg.globs().isEmpty() ? "" : "glob "
+                    + String.join(", ", cfg.globs()) + " matches no Borg repository (a directory with a config file); ")
+                    + "check 'repos' and 'glob' in the config");
         }
         if (only == null || only.isEmpty()) {
             return all;

@@ -8,11 +8,14 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segvault.agent.Preflight;
+import io.segvault.agent.RepoLocations;
 import io.segvault.agent.StateLock;
 import io.segvault.agent.Wiring;
 import io.segvault.core.config.AgentConfig;
+import io.segvault.core.config.RepoLocator;
 import io.segvault.core.config.RepoResolver;
 import io.segvault.core.follow.FollowerConfig;
+import io.segvault.core.follow.PollingFollower;
 import io.segvault.core.follow.RepositoryFollower;
 import io.segvault.core.metrics.Meters;
 import io.segvault.core.replicate.RepoStatus;
@@ -22,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +57,9 @@ public final class Daemon implements AutoCloseable {
     private Wiring wiring;
     private RepositoryPass pass;
     private RepositoryFollower follower;
+    private RepoLocations locations;
+    private PollingFollower poller;
+    private final Map<Path, String> remoteNames = new ConcurrentHashMap<>();
     private HttpEndpoint http;
     private ExecutorService passes;
     private ScheduledExecutorService timers;
@@ -73,6 +80,7 @@ public final class Daemon implements AutoCloseable {
             new JvmThreadMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
             new UptimeMetrics().bindTo(registry);
+            locations = RepoLocations.open(config);
             wiring = Wiring.forConfig(config, registry, clock);
             pass = Preflight.startAgent(wiring);
             passes = Executors.newFixedThreadPool(Math.max(2, Math.min(4, config.upload().concurrency())), named("segvault-pass"));
@@ -83,7 +91,7 @@ public final class Daemon implements AutoCloseable {
             }
             startFollower();
             jobs.schedule(timers, wiring, this::repositories);
-            LOG.info("segvault daemon started: {} repositories, bucket {}", follower.repositories().size(), config.store().bucket());
+            LOG.info("segvault daemon started: {} repositories, bucket {}", followed().size(), config.store().bucket());
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -91,11 +99,22 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void startFollower() {
-        FollowerConfig fc = new FollowerConfig(config.repos().stream().map(AgentConfig.RepoSpec::path).toList(), config.globs(),
-                config.follow().rescanInterval(), config.follow().events(), config.follow().debounce());
-        follower = new RepositoryFollower(fc, (repo, trigger) -> worker(repo).trigger(), clock);
-        follower.start();
-        follower.repositories().forEach(p -> worker(p).trigger());
+        List<Path> local = config.repos().stream().filter(r -> !r.remote()).map(r -> Path.of(r.location())).toList();
+        List<String> localGlobs = config.globs().stream().filter(g -> !RepoLocator.isRemote(g)).toList();
+        if (!local.isEmpty() || !localGlobs.isEmpty()) {
+            FollowerConfig fc = new FollowerConfig(local, localGlobs, config.follow().rescanInterval(), config.follow().events(),
+                    config.follow().debounce());
+            follower = new RepositoryFollower(fc, (repo, trigger) -> worker(repo).trigger(), clock);
+            follower.start();
+            follower.repositories().forEach(p -> worker(p).trigger());
+        }
+        if (config.pullMode()) {
+            // no inotify on a remote host: a stat-only poll of every sftp:// repository (docs/pull-mode.md)
+            poller = new PollingFollower(this::remoteRepositories, config.follow().pollInterval(),
+                    config.follow().rescanInterval(), (repo, trigger) -> worker(repo).trigger(),
+                    repo -> failures.containsKey(nameOf(repo)), clock);
+            poller.start();
+        }
         long every = config.follow().rescanInterval().toMillis();
         timers.scheduleWithFixedDelay(this::checkUnfollowed, 0, every, TimeUnit.MILLISECONDS);
     }
@@ -107,7 +126,7 @@ public final class Daemon implements AutoCloseable {
      */
     private void checkUnfollowed() {
         try {
-            Set<Path> followed = follower.repositories();
+            Set<Path> followed = followed();
             Map<String, Path> configured = repositories();
             configured.values().stream().map(p -> p.toAbsolutePath().normalize()).filter(p -> !followed.contains(p))
                     .forEach(p -> worker(p).trigger());
@@ -162,19 +181,40 @@ public final class Daemon implements AutoCloseable {
 
     /** Repository name of a path: the configured name, or the directory name of a glob match. */
     String nameOf(Path path) {
+        String remote = remoteNames.get(path.toAbsolutePath().normalize());
+        if (remote != null) {
+            return remote;
+        }
         for (AgentConfig.RepoSpec r : config.repos()) {
-            if (r.path().toAbsolutePath().normalize().equals(path.toAbsolutePath().normalize())) {
+            if (!r.remote() && Path.of(r.location()).toAbsolutePath().normalize().equals(path.toAbsolutePath().normalize())) {
                 return r.name();
             }
         }
         return path.getFileName().toString();
     }
 
-    Map<String, Path> repositories() {
-        Map<String, Path> out = new java.util.LinkedHashMap<>(RepoResolver.resolve(config));
+    /** The sftp:// repositories now (connects, or reconnects, when needed); remembers their names. */
+    private Map<String, Path> remoteRepositories() {
+        Map<String, Path> now = RepoResolver.resolveRemote(config, locations);
+        now.forEach((name, path) -> remoteNames.put(path.toAbsolutePath().normalize(), name));
+        return now;
+    }
+
+    private Set<Path> followed() {
+        Set<Path> out = new java.util.HashSet<>();
         if (follower != null) {
-            follower.repositories().forEach(p -> out.putIfAbsent(nameOf(p), p));
+            out.addAll(follower.repositories());
         }
+        if (poller != null) {
+            out.addAll(poller.repositories());
+        }
+        return out;
+    }
+
+    Map<String, Path> repositories() {
+        Map<String, Path> out = new java.util.LinkedHashMap<>(RepoResolver.resolveLocal(config));
+        remoteNames.forEach((path, name) -> out.putIfAbsent(name, path));
+        followed().forEach(p -> out.putIfAbsent(nameOf(p), p));
         return out;
     }
 
@@ -202,6 +242,9 @@ public final class Daemon implements AutoCloseable {
         LOG.info("stopping (grace {} s)", grace.toSeconds());
         if (follower != null) {
             follower.close();
+        }
+        if (poller != null) {
+            poller.close();
         }
         workers.values().forEach(RepoWorker::stop);
         if (timers != null) {
@@ -244,6 +287,13 @@ public final class Daemon implements AutoCloseable {
         if (wiring != null) {
             wiring.close();
             wiring = null;
+        }
+        if (poller != null) {
+            poller.close();
+        }
+        if (locations != null) {
+            locations.close();
+            locations = null;
         }
         if (lock != null) {
             lock.close();

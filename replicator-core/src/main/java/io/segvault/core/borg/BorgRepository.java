@@ -1,8 +1,11 @@
 package io.segvault.core.borg;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -45,22 +48,43 @@ public final class BorgRepository {
      */
     public static BorgRepository open(Path dir) {
         Path path = dir.toAbsolutePath().normalize();
-        if (!Files.exists(path)) {
-            throw new BorgRepositoryException(path, path + ": repository directory does not exist");
+        String where = PathLabels.describe(path);
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new BorgRepositoryException(path, where + ": repository directory does not exist");
+        } catch (IOException | UncheckedIOException e) {
+            throw new BorgRepositoryException(path, where + (denied(e) ? ": permission denied (cannot reach the repository"
+                    + " directory)" : ": cannot read attributes: " + e.getMessage()), e);
         }
-        if (!Files.isDirectory(path)) {
-            throw new BorgRepositoryException(path, path + ": not a directory, so not a Borg repository");
+        if (!attrs.isDirectory()) {
+            throw new BorgRepositoryException(path, where + ": not a directory, so not a Borg repository");
         }
-        if (!Files.isReadable(path) || !Files.isExecutable(path)) {
-            throw new BorgRepositoryException(path, path + ": cannot read the repository directory (permissions)");
+        // listing, not Files.isReadable: a remote file system cannot tell what its account may read without trying
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+            entries.iterator().hasNext();
+        } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+            throw new BorgRepositoryException(path, where + (denied(e) ? ": permission denied (cannot list the repository"
+                    + " directory)" : ": cannot read the repository directory: " + e.getMessage()), e);
         }
         if (!Files.isRegularFile(path.resolve("config"))) {
-            throw new BorgRepositoryException(path, path + ": no config file, so not a Borg repository (or borg init"
+            throw new BorgRepositoryException(path, where + ": no config file, so not a Borg repository (or borg init"
                     + " has not finished)");
         }
         BorgRepository repository = new BorgRepository(path);
         repository.readConfig();
         return repository;
+    }
+
+    /** Whether {@code e} says "permission denied" (an SFTP server's status, or the local file system's exception). */
+    private static boolean denied(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AccessDeniedException || String.valueOf(t.getMessage()).contains("PERMISSION_DENIED")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Absolute, normalised repository directory. */
@@ -104,8 +128,8 @@ public final class BorgRepository {
                     }
                 }
             }
-        } catch (IOException e) {
-            throw new BorgRepositoryException(path, "cannot list repository " + path + ": " + e, e);
+        } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+            throw new BorgRepositoryException(path, "cannot list repository " + PathLabels.describe(path) + ": " + e, e);
         }
         return best < 0 ? OptionalLong.empty() : OptionalLong.of(best);
     }
@@ -126,8 +150,8 @@ public final class BorgRepository {
             }
         } catch (NoSuchFileException e) {
             return List.of();
-        } catch (IOException e) {
-            throw new BorgRepositoryException(data, "cannot list " + data + ": " + e, e);
+        } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+            throw new BorgRepositoryException(data, "cannot list " + PathLabels.describe(data) + ": " + e, e);
         }
         // one stat per segment: directories of 1000 segments are listed on all cores when there are several
         Stream<Path> each = dirs.size() > 1 ? dirs.parallelStream() : dirs.stream();
@@ -154,8 +178,8 @@ public final class BorgRepository {
             }
         } catch (NoSuchFileException e) {
             // directory removed while listing: no segments in it
-        } catch (IOException e) {
-            throw new BorgRepositoryException(dir, "cannot list " + dir + ": " + e, e);
+        } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+            throw new BorgRepositoryException(dir, "cannot list " + PathLabels.describe(dir) + ": " + e, e);
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public record AgentConfig(Store store, List<RepoSpec> repos, List<String> globs, Path state, RetentionPolicy retention,
                           Upload upload, Follow follow, double massFraction, String metricsAddress, String logFormat,
-                          Audit audit, Drill drill) {
+                          Audit audit, Drill drill, Ssh ssh) {
 
     public AgentConfig {
         repos = List.copyOf(repos);
@@ -24,8 +24,30 @@ public record AgentConfig(Store store, List<RepoSpec> repos, List<String> globs,
                         boolean allowInsecureHttp) {
     }
 
-    /** A repository to replicate: its name in the bucket and its directory. */
-    public record RepoSpec(String name, Path path) {
+    /**
+     * A repository to replicate: its name in the bucket and where it is: a local directory or an
+     * {@code sftp://user@host[:port]/path} URI (pull mode; {@link RepoLocator} turns either into a path).
+     */
+    public record RepoSpec(String name, String location) {
+
+        /** A local repository. */
+        public RepoSpec(String name, Path path) {
+            this(name, path.toString());
+        }
+
+        /** Whether the repository is reached over SFTP. */
+        public boolean remote() {
+            return RepoLocator.isRemote(location);
+        }
+    }
+
+    /** Whether any repository or glob is an {@code sftp://} location. */
+    public boolean pullMode() {
+        return repos.stream().anyMatch(RepoSpec::remote) || globs.stream().anyMatch(RepoLocator::isRemote);
+    }
+
+    /** Pull mode's SSH settings; {@code keyFile} and {@code knownHosts} are null when not configured. */
+    public record Ssh(Path keyFile, Path passphraseFile, Path knownHosts, Duration connectTimeout) {
     }
 
     /** Upload tuning. */
@@ -34,7 +56,7 @@ public record AgentConfig(Store store, List<RepoSpec> repos, List<String> globs,
     }
 
     /** Follower tuning. */
-    public record Follow(Duration rescanInterval, boolean events, Duration debounce) {
+    public record Follow(Duration rescanInterval, boolean events, Duration debounce, Duration pollInterval) {
     }
 
     /** Scheduled fence audit; {@code authorizedKeys} empty = off. */

@@ -161,7 +161,7 @@ public final class AgentConfigLoader {
         RetentionPolicy retention = retention();
         AgentConfig.Upload upload = upload();
         AgentConfig.Follow follow = new AgentConfig.Follow(positive("follow.rescanInterval"), bool("follow.events"),
-                duration("follow.debounce"));
+                duration("follow.debounce"), positive("follow.pollInterval"));
         double mass = number("tamper.massFraction");
         if (mass <= 0 || mass > 1) {
             errors.add("'tamper.massFraction' must be in (0, 1], got " + mass);
@@ -173,8 +173,29 @@ public final class AgentConfigLoader {
                     + "the keys may reach)");
         }
         AgentConfig.Drill drill = new AgentConfig.Drill(duration("drill.interval"), path("drill.scratch"));
+        AgentConfig.Ssh ssh = ssh(repos, globs);
         return new AgentConfig(store, repos, globs, path("state"), retention, upload, follow, mass, metricsAddress(),
-                oneOf("log.format", "text", "json"), audit, drill);
+                oneOf("log.format", "text", "json"), audit, drill, ssh);
+    }
+
+    /** SSH settings; with an sftp:// repository or glob, the key and known_hosts files must be set. */
+    private AgentConfig.Ssh ssh(List<AgentConfig.RepoSpec> repos, List<String> globs) {
+        for (String glob : globs) {
+            String problem = RepoLocator.isRemote(glob) ? RepoLocator.checkRemote(glob) : null;
+            if (problem != null) {
+                errors.add("'glob' " + glob + ": " + problem);
+            }
+        }
+        AgentConfig.Ssh ssh = new AgentConfig.Ssh(path("ssh.keyFile"), path("ssh.passphraseFile"), path("ssh.knownHosts"),
+                positive("ssh.connectTimeout"));
+        boolean remote = repos.stream().anyMatch(AgentConfig.RepoSpec::remote) || globs.stream().anyMatch(RepoLocator::isRemote);
+        if (remote && ssh.keyFile() == null) {
+            errors.add("'ssh.keyFile' is required with sftp:// repositories (the agent's private key)");
+        }
+        if (remote && ssh.knownHosts() == null) {
+            errors.add("'ssh.knownHosts' is required with sftp:// repositories (host keys are always checked)");
+        }
+        return ssh;
     }
 
     private RetentionPolicy retention() {
@@ -234,7 +255,13 @@ public final class AgentConfigLoader {
             if (!names.add(name)) {
                 errors.add(where + ".name: repository name '" + name + "' is used twice");
             }
-            out.add(new AgentConfig.RepoSpec(name, Path.of(r.get("path").asText())));
+            String location = r.get("path").asText();
+            String problem = RepoLocator.isRemote(location) ? RepoLocator.checkRemote(location) : null;
+            if (problem != null) {
+                errors.add(where + ".path " + location + ": " + problem);
+                continue;
+            }
+            out.add(new AgentConfig.RepoSpec(name, location));
         }
         return out;
     }

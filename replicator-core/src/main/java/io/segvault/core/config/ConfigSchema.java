@@ -17,9 +17,18 @@ public final class ConfigSchema {
             opt("region", Type.STRING, "us-east-1", "AWS region of the bucket."),
             opt("pathStyle", Type.BOOLEAN, "false", "Use path-style requests (needed by most non-AWS servers)."),
             opt("prefix", Type.STRING, "", "Key prefix for everything segvault writes, e.g. `borg/` (empty or ending in `/`)."),
-            opt("repos", Type.REPOS, null, "Repositories to replicate: each `name` (key in the bucket) and `path`."),
-            opt("glob", Type.STRINGS, null, "Directory globs whose matches are repositories, e.g. `/srv/borg-repos/*`; "
-                    + "the directory name is the repository name. New matches are picked up while running."),
+            opt("repos", Type.REPOS, null, "Repositories to replicate: each `name` (key in the bucket) and `path`: a local "
+                    + "directory or, in pull mode, `sftp://user@host[:port]/srv/borg-repos/acme` (docs/pull-mode.md)."),
+            opt("glob", Type.STRINGS, null, "Directory globs whose matches are repositories, e.g. `/srv/borg-repos/*` or "
+                    + "`sftp://user@host/srv/borg-repos/*`; the directory name is the repository name. New matches are "
+                    + "picked up while running."),
+            opt("ssh.keyFile", Type.PATH, null, "Pull mode: the agent's private SSH key (OpenSSH format) for `sftp://` "
+                    + "repositories; required when there is one."),
+            opt("ssh.passphraseFile", Type.PATH, null, "Pull mode: file whose first line is the passphrase of `ssh.keyFile`; "
+                    + "unset for an unencrypted key."),
+            opt("ssh.knownHosts", Type.PATH, null, "Pull mode: `known_hosts` file holding every backup server's host key; "
+                    + "required with `sftp://` repositories. An unknown or changed host key is refused, never added."),
+            opt("ssh.connectTimeout", Type.DURATION, "15s", "Pull mode: limit for connecting and for authenticating."),
             opt("state", Type.PATH, "/var/lib/segvault", "Directory of the local ledger (a rebuildable cache of what is offsite) "
                     + "and the daemon's lock file."),
             opt("retention.duration", Type.DURATION, "30d", "D: every object is locked (COMPLIANCE) for at least this long; "
@@ -41,6 +50,8 @@ public final class ConfigSchema {
             opt("follow.rescanInterval", Type.DURATION, "5m", "Full rescan of every repository, whatever the file-system events said."),
             opt("follow.events", Type.BOOLEAN, "true", "React to file-system events (inotify) within a second of a commit."),
             opt("follow.debounce", Type.DURATION, "500ms", "Events closer together than this are handled as one."),
+            opt("follow.pollInterval", Type.DURATION, "30s", "Pull mode (no inotify on a remote host): how often the "
+                    + "daemon stats `index.*` and `data/` of every `sftp://` repository; a change starts a pass."),
             opt("tamper.massFraction", Type.NUMBER, "0.5", "Raise a mass-disappearance event when more than this fraction "
                     + "of a repository's known segments vanish at once."),
             opt("metrics.address", Type.STRING, "127.0.0.1:9754", "host:port of the HTTP endpoint serving /metrics and /healthz; "

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +27,34 @@ public final class RepoResolver {
     private RepoResolver() {
     }
 
+    /** Local repositories only (an sftp:// location is refused); see {@link #resolve(AgentConfig, RepoLocator)}. */
     public static Map<String, Path> resolve(AgentConfig config) {
+        return resolve(config, RepoLocator.LOCAL);
+    }
+
+    /**
+     * Name → path of every configured repository, local or reached through {@code locator}.
+     *
+     * @throws RuntimeException from {@code locator} when a remote host cannot be reached (one line naming it)
+     */
+    public static Map<String, Path> resolve(AgentConfig config, RepoLocator locator) {
+        return resolve(config, locator, location -> true);
+    }
+
+    /** The {@code sftp://} repositories only (explicit entries and glob matches), reached through {@code locator}. */
+    public static Map<String, Path> resolveRemote(AgentConfig config, RepoLocator locator) {
+        return resolve(config, locator, RepoLocator::isRemote);
+    }
+
+    /** The local repositories only; {@code sftp://} entries and globs are left out. */
+    public static Map<String, Path> resolveLocal(AgentConfig config) {
+        return resolve(config, RepoLocator.LOCAL, location -> !RepoLocator.isRemote(location));
+    }
+
+    private static Map<String, Path> resolve(AgentConfig config, RepoLocator locator, Predicate<String> which) {
         Map<String, Path> out = new LinkedHashMap<>();
-        for (String glob : config.globs()) {
-            for (Path dir : expand(glob)) {
+        for (String glob : config.globs().stream().filter(which).toList()) {
+            for (Path dir : expand(glob, locator)) {
                 String name = dir.getFileName().toString();
                 try {
                     BucketLayout.checkRepoName(name);
@@ -40,26 +65,35 @@ public final class RepoResolver {
                 out.putIfAbsent(name, dir);
             }
         }
-        config.repos().forEach(r -> out.put(r.name(), r.path()));
+        config.repos().stream().filter(r -> which.test(r.location()))
+                .forEach(r -> out.put(r.name(), locator.locate(r.location())));
         return out;
     }
 
     /** Directories matching {@code glob} (a pattern in the last path element, e.g. {@code /srv/borg/*}) that hold a config file. */
     public static List<Path> expand(String glob) {
-        Path pattern = Path.of(glob);
-        Path parent = pattern.getParent() == null ? Path.of(".") : pattern.getParent();
-        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern.getFileName());
+        return expand(glob, RepoLocator.LOCAL);
+    }
+
+    /** As {@link #expand(String)}; the directory part of {@code glob} may be an {@code sftp://} location. */
+    public static List<Path> expand(String glob, RepoLocator locator) {
+        int slash = glob.lastIndexOf('/');
+        String dir = slash < 0 ? "." : slash == 0 ? "/" : glob.substring(0, slash);
+        Path parent = locator.locate(dir);
+        // matched on the name alone, with the default file system's glob syntax whatever the parent's file system
+        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob.substring(slash + 1));
         List<Path> out = new ArrayList<>();
         if (!Files.isDirectory(parent)) {
             return out;
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent)) {
             for (Path p : ds) {
-                if (matcher.matches(p.getFileName()) && Files.isDirectory(p) && Files.isRegularFile(p.resolve("config"))) {
+                boolean named = matcher.matches(Path.of(p.getFileName().toString()));
+                if (named && Files.isDirectory(p) && Files.isRegularFile(p.resolve("config"))) {
                     out.add(p);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException | java.nio.file.DirectoryIteratorException e) {
             LOG.warn("cannot list {} for glob {}: {}", parent, glob, e.toString());
         }
         out.sort(null);
