@@ -64,6 +64,18 @@ public final class BucketView {
                 .sorted().toList();
     }
 
+    /** Transactions that have a restore point of {@code repo} (format-1 or format-2 keys). */
+    public java.util.Set<Long> pointTransactions(String repo) {
+        io.segvault.core.layout.BucketLayout layout = new io.segvault.core.layout.BucketLayout(ConfigFile.PREFIX);
+        java.util.Set<Long> out = new java.util.TreeSet<>();
+        for (String key : pointKeys(repo)) {
+            if (layout.parse(key) instanceof io.segvault.core.layout.BucketLayout.PointKey pk) {
+                out.add(pk.transaction());
+            }
+        }
+        return out;
+    }
+
     /**
      * Checks the newest restore point of {@code repo} is transaction T of the directory {@code dir} and names exactly its
      * committed segments, each with the SHA-256 of the local file.
