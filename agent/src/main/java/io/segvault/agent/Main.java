@@ -11,6 +11,8 @@ import io.segvault.agent.cli.UnknownCommand;
 import io.segvault.agent.commands.DrillCommand;
 import io.segvault.agent.commands.GcCommand;
 import io.segvault.agent.commands.PointsCommand;
+import io.segvault.agent.commands.WitnessCommand;
+import io.segvault.agent.commands.WitnessKeygenCommand;
 import io.segvault.agent.commands.PreflightCommand;
 import io.segvault.agent.commands.ProveLockCommand;
 import io.segvault.agent.commands.ReconcileCommand;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             RunCommand.class, SyncCommand.class, StatusCommand.class, PointsCommand.class, RestoreCommand.class,
             VerifyCommand.class, DrillCommand.class, PreflightCommand.class, ReconcileCommand.class, GcCommand.class,
-            AuditCommand.class, ProveLockCommand.class, CommandLine.HelpCommand.class})
+            AuditCommand.class, ProveLockCommand.class, WitnessCommand.class, WitnessKeygenCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -4,6 +4,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.agent.cli.StoreOptions;
+import io.segvault.agent.cli.TrustOptions;
+import io.segvault.core.witness.Attestations;
+import io.segvault.core.witness.TrustedPoints;
+import io.segvault.core.witness.WitnessKey;
+import io.segvault.core.witness.WitnessLayout;
+import io.segvault.core.witness.WitnessConfig;
 import io.segvault.core.borg.SegmentHashes;
 import io.segvault.core.borg.TamperDetector;
 import io.segvault.core.config.AgentConfig;
@@ -106,6 +112,12 @@ public final class Wiring implements AutoCloseable {
         return new Wiring(cfg, s3, prefix, registry, clock);
     }
 
+    /** The witness: its own bucket settings and identity, never the agent's configuration. */
+    public static Wiring forWitness(WitnessConfig c, MeterRegistry registry, Clock clock) {
+        S3StoreConfig s3 = s3Config(c.bucket(), c.endpoint(), c.region(), c.pathStyle(), "auto", registry).build();
+        return new Wiring(null, s3, c.prefix(), registry, clock);
+    }
+
     private static <T> T pick(T flag, T configured) {
         return flag != null ? flag : configured;
     }
@@ -159,6 +171,18 @@ public final class Wiring implements AutoCloseable {
 
     public PointCatalog catalog() {
         return new PointCatalog(store, layout);
+    }
+
+    /**
+     * Which points to trust: the witness key of {@code --trust} (or the config's {@code trust}) makes only attested points
+     * count; without one the consistent chain decides.
+     */
+    public TrustedPoints trust(TrustOptions o) {
+        Path key = o.trust != null ? o.trust : config == null ? null : config.trust();
+        if (key == null) {
+            return TrustedPoints.chainOnly(catalog());
+        }
+        return TrustedPoints.witnessed(catalog(), new Attestations(store, new WitnessLayout(layout), WitnessKey.readPublic(key)));
     }
 
     public Restorer restorer(int parallelism) {

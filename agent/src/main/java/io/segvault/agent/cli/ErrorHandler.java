@@ -33,7 +33,8 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
     }
 
     public static int exitCode(Throwable e) {
-        if (e instanceof ConfigException || e instanceof CommandLine.ParameterException || e instanceof UsageException) {
+        if (e instanceof ConfigException || e instanceof CommandLine.ParameterException || e instanceof UsageException
+                || e instanceof io.segvault.core.witness.WitnessException) {
             return ExitCodes.USAGE;
         }
         return ExitCodes.FAILURE;
@@ -42,7 +43,8 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
     public static String message(Throwable e) {
         if (e instanceof ConfigException || e instanceof ReplicationException || e instanceof RestoreException
                 || e instanceof ObjectStoreException || e instanceof LedgerException || e instanceof ManifestException
-                || e instanceof InvalidKeyException || e instanceof UsageException || e instanceof BorgRepositoryException) {
+                || e instanceof InvalidKeyException || e instanceof UsageException || e instanceof BorgRepositoryException
+                || e instanceof io.segvault.core.witness.WitnessException) {
             return e.getMessage();
         }
         if (e instanceof UncheckedIOException u) {

@@ -5,6 +5,8 @@ import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.agent.cli.Json;
 import io.segvault.agent.cli.StoreOptions;
+import io.segvault.agent.cli.TrustOptions;
+import io.segvault.core.witness.TrustedPoints;
 import io.segvault.core.restore.Drill;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -18,8 +20,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code segvault drill}: the restore drill, automated. */
-@Command(name = "drill", description = "Restore the newest point into a scratch directory, run borg check on it, report, clean "
-        + "up. Archives are checked when BORG_PASSPHRASE (or BORG_PASSCOMMAND) is set; otherwise the repository only.")
+@Command(name = "drill", description = "Restore the newest point (the newest attested one with a witness key) into a scratch "
+        + "directory, run borg check on it, report, clean up. Archives are checked when "
+        + "BORG_PASSPHRASE (or BORG_PASSCOMMAND) is set; otherwise the repository only.")
 public final class DrillCommand implements Callable<Integer> {
 
     @Option(names = "--repo", required = true, paramLabel = "NAME", description = "Repository name in the bucket.")
@@ -35,6 +38,9 @@ public final class DrillCommand implements Callable<Integer> {
     StoreOptions store;
 
     @Mixin
+    TrustOptions trust;
+
+    @Mixin
     DebugOption debug;
 
     @Spec
@@ -44,7 +50,13 @@ public final class DrillCommand implements Callable<Integer> {
     public Integer call() {
         Path dir = scratch != null ? scratch : Path.of(System.getProperty("java.io.tmpdir"));
         try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
-            Drill.Result r = new Drill(w.catalog(), w.restorer(8), dir, w.clock(), Duration.ofHours(6)).run(repo);
+            TrustedPoints trusted = w.trust(trust);
+            var ref = trusted.select(repo, "latest", null, w.clock().instant(), trust.unattested);
+            if (!trusted.witnessConfigured()) {
+                spec.commandLine().getErr().println("note: " + trusted.describe());
+                spec.commandLine().getErr().flush();
+            }
+            Drill.Result r = new Drill(w.catalog(), w.restorer(8), dir, w.clock(), Duration.ofHours(6)).run(ref);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(Json.write(r));

@@ -5,6 +5,9 @@ import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.agent.cli.StoreOptions;
+import io.segvault.agent.cli.TrustOptions;
+import io.segvault.agent.cli.ErrorHandler.UsageException;
+import io.segvault.core.witness.TrustedPoints;
 import io.segvault.core.config.Units;
 import io.segvault.core.gc.GarbageCollector;
 import java.io.PrintWriter;
@@ -18,8 +21,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code segvault gc}: delete expired, unreferenced versions (trusted operator host only). */
-@Command(name = "gc", description = "On the trusted operator host, with a credential that may delete versions: delete object "
-        + "versions whose lock has expired and that no restore point newer than --keep names. Never touches a locked version.")
+@Command(name = "gc", description = "On the witness host, whose credential alone may delete versions: delete object versions whose "
+        + "lock has expired and that no restore point newer than --keep (nor the newest attested or consistent point) names. "
+        + "Needs the witness's public key. Never touches a locked version.")
 public final class GcCommand implements Callable<Integer> {
 
     @Option(names = "--repo", required = true, paramLabel = "NAME", description = "Repository name in the bucket.")
@@ -36,6 +40,9 @@ public final class GcCommand implements Callable<Integer> {
     StoreOptions store;
 
     @Mixin
+    TrustOptions trust;
+
+    @Mixin
     DebugOption debug;
 
     @Spec
@@ -50,7 +57,13 @@ public final class GcCommand implements Callable<Integer> {
             throw new UsageException("--keep: " + e.getMessage());
         }
         try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
-            GarbageCollector gc = new GarbageCollector(w.store(), w.s3(), w.catalog(), w.clock());
+            TrustedPoints trusted = w.trust(trust);
+            if (!trusted.witnessConfigured()) {
+                throw new UsageException("gc runs only with the witness's public key (--trust FILE, or 'trust' in the config): "
+                        + "without it, points an attacker wrote with the agent's credential could decide what is deleted "
+                        + "(docs/witness.md)");
+            }
+            GarbageCollector gc = new GarbageCollector(w.store(), w.s3(), trusted, w.clock());
             GarbageCollector.Result r = gc.run(repo, window, dryRun);
             PrintWriter out = spec.commandLine().getOut();
             r.deleted().forEach(c -> out.println((dryRun ? "would delete " : "deleted ") + c.key() + " version " + c.versionId()

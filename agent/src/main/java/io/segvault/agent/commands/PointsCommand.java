@@ -5,6 +5,8 @@ import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.agent.cli.Json;
 import io.segvault.agent.cli.StoreOptions;
+import io.segvault.agent.cli.TrustOptions;
+import io.segvault.core.witness.TrustedPoints;
 import io.segvault.core.manifest.RestorePoint;
 import io.segvault.core.restore.PointCatalog;
 import io.segvault.core.restore.PointRef;
@@ -38,33 +40,45 @@ public final class PointsCommand implements Callable<Integer> {
     StoreOptions store;
 
     @Mixin
+    TrustOptions trust;
+
+    @Mixin
     DebugOption debug;
 
     @Spec
     CommandSpec spec;
 
-    /** One row of the listing. */
+    /** One row of the listing; {@code witness} is what the trusted witness said (null without a witness key). */
     public record Row(long transaction, Instant written, int segments, long bytes, Instant retainUntil, int foreignVersions,
-                      String key, boolean consistent, String problem) {
+                      String key, boolean consistent, String problem, Boolean attested, String witness) {
     }
 
     @Override
     public Integer call() {
         try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
             PointCatalog catalog = w.catalog();
+            TrustedPoints trusted = w.trust(trust);
+            boolean witnessed = trusted.witnessConfigured();
             List<Row> rows = new ArrayList<>();
-            for (PointRef ref : catalog.list(repo).stream().limit(limit).toList()) {
+            for (TrustedPoints.Judged j : trusted.list(repo).stream().limit(limit).toList()) {
+                PointRef ref = j.ref();
                 StoredObject head = w.store().head(ref.key(), ref.versionId());
+                Boolean attested = witnessed ? j.attested() : null;
+                String said = witnessed ? j.status() : null;
                 if (ref.consistent()) {
                     RestorePoint p = catalog.read(ref);
                     rows.add(new Row(ref.transaction(), ref.written(), p.segments().size(), p.totalBytes(), head.retainUntil(),
-                            ref.foreignVersions(), ref.key(), true, null));
+                            ref.foreignVersions(), ref.key(), true, null, attested, said));
                 } else {
                     rows.add(new Row(ref.transaction(), ref.written(), 0, head.size(), head.retainUntil(), ref.foreignVersions(),
-                            ref.key(), false, ref.problem()));
+                            ref.key(), false, ref.problem(), attested, said));
                 }
             }
             print(rows, spec.commandLine().getOut());
+            if (!json) {
+                spec.commandLine().getErr().println((witnessed ? "" : "note: ") + trusted.describe());
+                spec.commandLine().getErr().flush();
+            }
             return ExitCodes.OK;
         }
     }
@@ -78,11 +92,14 @@ public final class PointsCommand implements Callable<Integer> {
             out.printf("%-12s %-22s %9s %14s %-22s%n", "TRANSACTION", "WRITTEN", "SEGMENTS", "BYTES", "POINT LOCKED UNTIL");
             for (Row r : rows) {
                 if (!r.consistent()) {
-                    out.printf("%-12d %-22s INCONSISTENT %s: %s%n", r.transaction(), r.written(), r.key(), r.problem());
+                    out.printf("%-12d %-22s INCONSISTENT %s: %s%s%n", r.transaction(), r.written(), r.key(), r.problem(),
+                            r.witness() == null ? "" : " [witness: " + r.witness() + "]");
                     continue;
                 }
-                out.printf("%-12d %-22s %9d %14d %-22s%s%n", r.transaction(), r.written(), r.segments(), r.bytes(), r.retainUntil(),
-                        r.foreignVersions() > 0 ? "  (" + r.foreignVersions() + " foreign versions!)" : "");
+                out.printf("%-12d %-22s %9d %14d %-22s%s%s%n", r.transaction(), r.written(), r.segments(), r.bytes(), r.retainUntil(),
+                        r.foreignVersions() > 0 ? "  (" + r.foreignVersions() + " foreign versions!)" : "",
+                        r.witness() == null ? "" : "  " + (r.attested() ? "ATTESTED" : r.witness().toUpperCase(java.util.Locale.ROOT)
+                                .startsWith("REFUSED") ? "REFUSED" + r.witness().substring(7) : "NOT ATTESTED"));
             }
         }
         out.flush();

@@ -8,6 +8,8 @@ import io.segvault.agent.cli.Json;
 import io.segvault.agent.cli.ProgressBar;
 import io.segvault.agent.cli.ProgressOptions;
 import io.segvault.agent.cli.StoreOptions;
+import io.segvault.agent.cli.TrustOptions;
+import io.segvault.core.witness.TrustedPoints;
 import io.segvault.core.restore.PointRef;
 import io.segvault.core.restore.Restorer;
 import java.io.PrintWriter;
@@ -39,7 +41,7 @@ public final class RestoreCommand implements Callable<Integer> {
     String point;
 
     @Option(names = "--before", paramLabel = "TIME", description = "The newest point written before this ISO-8601 time "
-            + "(e.g. 2026-11-28T12:00:00Z).")
+            + "(e.g. 2026-11-28T12:00:00Z); with a witness key, the newest attested point the server wrote before it.")
     String before;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "8",
@@ -48,6 +50,9 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Mixin
     StoreOptions store;
+
+    @Mixin
+    TrustOptions trust;
 
     @Mixin
     ProgressOptions progress;
@@ -72,9 +77,12 @@ public final class RestoreCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ProgressBar bar = new ProgressBar(out, progress);
         try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
-            List<PointRef> all = w.catalog().list(repo);
-            PointRef ref = w.catalog().select(repo, point, beforeTime, w.clock().instant());
+            TrustedPoints trusted = w.trust(trust);
+            List<TrustedPoints.Judged> judged = trusted.list(repo);
+            List<PointRef> all = judged.stream().map(TrustedPoints.Judged::ref).toList();
+            PointRef ref = trusted.select(repo, point, beforeTime, w.clock().instant(), trust.unattested);
             warnInconsistent(spec.commandLine().getErr(), all, ref);
+            warnUnattested(spec.commandLine().getErr(), trusted, judged, ref);
             if (!progress.json) {
                 out.println("restoring " + repo + " transaction " + ref.transaction() + " (written " + ref.written() + ") into "
                         + target);
@@ -109,6 +117,18 @@ public final class RestoreCommand implements Callable<Integer> {
                 err.println("note: skipped inconsistent restore point " + p.key() + " (version " + p.versionId() + "): "
                         + p.problem());
             }
+        }
+        err.flush();
+    }
+
+    /** Says which trust chose the point: the witness's attestation, or (without a witness key) the chain alone. */
+    static void warnUnattested(PrintWriter err, TrustedPoints trusted, List<TrustedPoints.Judged> judged, PointRef chosen) {
+        if (!trusted.witnessConfigured()) {
+            err.println("note: " + trusted.describe());
+        } else {
+            judged.stream().filter(j -> j.ref().equals(chosen)).findFirst().ifPresent(j -> err.println(j.attested()
+                    ? "point " + chosen.transaction() + " is attested by the witness (" + trusted.describe() + "): " + j.status()
+                    : "warning: restoring point " + chosen.transaction() + ", which the witness did NOT attest: " + j.status()));
         }
         err.flush();
     }

@@ -5,6 +5,11 @@ import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.agent.cli.Json;
 import io.segvault.agent.cli.StoreOptions;
+import io.segvault.agent.cli.TrustOptions;
+import io.segvault.core.restore.PointRef;
+import io.segvault.core.witness.TrustedPoints;
+import java.util.ArrayList;
+import java.util.List;
 import io.segvault.core.config.Units;
 import io.segvault.core.verify.Problem;
 import io.segvault.core.verify.Verifier;
@@ -44,6 +49,9 @@ public final class VerifyCommand implements Callable<Integer> {
     StoreOptions store;
 
     @Mixin
+    TrustOptions trust;
+
+    @Mixin
     DebugOption debug;
 
     @Spec
@@ -58,8 +66,16 @@ public final class VerifyCommand implements Callable<Integer> {
             throw new io.segvault.agent.cli.ErrorHandler.UsageException("--horizon: " + e.getMessage());
         }
         try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
-            VerifyReport report = new Verifier(w.catalog()).verify(repo, newest, deep, w.clock().instant().plus(h));
+            TrustedPoints trusted = w.trust(trust);
+            PointRef pick = newest && trusted.witnessConfigured() ? trusted.select(repo, "latest", null, w.clock().instant(),
+                    trust.unattested) : null;
+            VerifyReport report = withVerdicts(new Verifier(w.catalog()).verify(repo, newest, pick, deep, w.clock().instant().plus(h)),
+                    trusted);
             PrintWriter out = spec.commandLine().getOut();
+            if (!trusted.witnessConfigured()) {
+                spec.commandLine().getErr().println("note: " + trusted.describe());
+                spec.commandLine().getErr().flush();
+            }
             if (json) {
                 out.println(Json.write(report));
             } else {
@@ -73,5 +89,19 @@ public final class VerifyCommand implements Callable<Integer> {
             out.flush();
             return report.ok() ? ExitCodes.OK : ExitCodes.PROBLEMS;
         }
+    }
+
+    /** Adds a WITNESS_REFUSED problem for every point the trusted witness refused. */
+    private VerifyReport withVerdicts(VerifyReport r, TrustedPoints trusted) {
+        if (!trusted.witnessConfigured()) {
+            return r;
+        }
+        List<Problem> problems = new ArrayList<>(r.problems());
+        for (TrustedPoints.Judged j : trusted.list(repo)) {
+            if (j.verdict() != null && !j.verdict().attested()) {
+                problems.add(new Problem("WITNESS_REFUSED", j.ref().key(), "version " + j.ref().versionId() + ": " + j.status()));
+            }
+        }
+        return new VerifyReport(r.repo(), r.pointsChecked(), r.objectsChecked(), r.deep(), r.horizon(), problems);
     }
 }

@@ -15,15 +15,15 @@ import java.util.function.Supplier;
  * {@code /readyz} (readiness: 200 when every repository's last pass succeeded, 503 otherwise, with the
  * reasons). Bound to loopback by default.
  */
-final class HttpEndpoint implements AutoCloseable {
+public final class HttpEndpoint implements AutoCloseable {
 
     private final HttpServer server;
 
     /** Readiness: null when ready, else the reason. */
-    interface Readiness extends Supplier<String> {
+    public interface Readiness extends Supplier<String> {
     }
 
-    HttpEndpoint(String address, PrometheusMeterRegistry registry, Readiness readiness) throws IOException {
+    public HttpEndpoint(String address, PrometheusMeterRegistry registry, Readiness readiness) throws IOException {
         int colon = address.lastIndexOf(':');
         String host = address.substring(0, colon).replace("[", "").replace("]", "");
         int port = Integer.parseInt(address.substring(colon + 1));
@@ -42,7 +42,7 @@ final class HttpEndpoint implements AutoCloseable {
         server.start();
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public record AgentConfig(Store store, List<RepoSpec> repos, List<String> globs, Path state, RetentionPolicy retention,
                           Upload upload, Follow follow, double massFraction, String metricsAddress, String logFormat,
-                          Audit audit, Drill drill, Ssh ssh) {
+                          Audit audit, Drill drill, Ssh ssh, Path trust) {
 
     public AgentConfig {
         repos = List.copyOf(repos);

@@ -175,7 +175,7 @@ public final class AgentConfigLoader {
         AgentConfig.Drill drill = new AgentConfig.Drill(duration("drill.interval"), path("drill.scratch"));
         AgentConfig.Ssh ssh = ssh(repos, globs);
         return new AgentConfig(store, repos, globs, path("state"), retention, upload, follow, mass, metricsAddress(),
-                oneOf("log.format", "text", "json"), audit, drill, ssh);
+                oneOf("log.format", "text", "json"), audit, drill, ssh, path("trust"));
     }
 
     /** SSH settings; with an sftp:// repository or glob, the key and known_hosts files must be set. */

@@ -65,7 +65,9 @@ public final class ConfigSchema {
             opt("audit.interval", Type.DURATION, "1h", "How often the daemon runs the fence audit (when audit.authorizedKeys is set)."),
             opt("drill.interval", Type.DURATION, "0s", "How often the daemon runs a restore drill of every repository "
                     + "(restore newest point + borg check); 0s = never."),
-            opt("drill.scratch", Type.PATH, null, "Scratch directory for drills (default: a directory below state)."));
+            opt("drill.scratch", Type.PATH, null, "Scratch directory for drills (default: a directory below state)."),
+            opt("trust", Type.PATH, null, "The witness's public key (PEM file): restore, drill, points, verify and gc then count only "
+                    + "the points that witness attested (docs/witness.md); --trust overrides it."));
 
     private ConfigSchema() {
     }

@@ -10,6 +10,7 @@ import io.segvault.core.store.ObjectStore;
 import io.segvault.core.store.ObjectStoreException;
 import io.segvault.core.store.ObjectVersion;
 import io.segvault.core.store.StoredObject;
+import io.segvault.core.witness.TrustedPoints;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +20,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code segvault gc}, for the trusted operator host with a credential that may delete versions: deletes
- * object versions whose lock has expired and that no protected restore point names. Protected are the
- * newest point and every point written within the keep window, their objects, and repo.json. A version
+ * {@code segvault gc}, for the witness host, whose credential alone may delete versions: deletes object versions whose
+ * lock has expired and that no protected restore point names. Protected are the newest consistent point, the newest point
+ * the trusted witness attested, every point written within the keep window, their objects, and repo.json. A version
  * still locked is never attempted (it is checked with HEAD first); the server would refuse it anyway.
  */
 public final class GarbageCollector {
@@ -29,12 +30,19 @@ public final class GarbageCollector {
     private final ObjectStore store;
     private final ObjectDeleter deleter;
     private final PointCatalog catalog;
+    private final TrustedPoints trust;
     private final Clock clock;
 
+    /** Without a witness (tests of the chain rules). */
     public GarbageCollector(ObjectStore store, ObjectDeleter deleter, PointCatalog catalog, Clock clock) {
+        this(store, deleter, TrustedPoints.chainOnly(catalog), clock);
+    }
+
+    public GarbageCollector(ObjectStore store, ObjectDeleter deleter, TrustedPoints trust, Clock clock) {
         this.store = store;
         this.deleter = deleter;
-        this.catalog = catalog;
+        this.catalog = trust.catalog();
+        this.trust = trust;
         this.clock = clock;
     }
 
@@ -91,13 +99,16 @@ public final class GarbageCollector {
 
     private Set<String> protectedVersions(String repo, Instant keepSince) {
         Set<String> keep = new HashSet<>();
-        List<PointRef> points = catalog.list(repo);
+        List<TrustedPoints.Judged> judged = trust.list(repo);
+        List<PointRef> points = judged.stream().map(TrustedPoints.Judged::ref).toList();
         String base = catalog.layout().repoPrefix(repo);
-        // the newest consistent point is always kept; every point written within the window too, consistent or not
-        // (an attacker's point can make a real one look inconsistent: gc errs on the side of keeping)
+        // the newest consistent point and the newest attested one are always kept; every point written within the window
+        // too, consistent or not (an attacker's point can make a real one look inconsistent: gc errs on the side of keeping)
         PointRef newest = points.stream().filter(PointRef::consistent).findFirst().orElse(null);
+        PointRef attested = judged.stream().filter(TrustedPoints.Judged::attested).map(TrustedPoints.Judged::ref).findFirst()
+                .orElse(null);
         for (PointRef ref : points) {
-            if (ref != newest && ref.written().isBefore(keepSince)) {
+            if (ref != newest && ref != attested && ref.written().isBefore(keepSince)) {
                 continue;
             }
             keep.add(ref.key() + "@" + ref.versionId());

@@ -38,7 +38,14 @@ public final class Drill {
                          long bytes, Duration took, Instant at) {
     }
 
+    /** Drills the newest point of the repository's consistent chain. */
     public Result run(String repo) {
+        return run(catalog.select(repo, "latest", null, clock.instant()));
+    }
+
+    /** Drills one given point (the witness drills the point it is about to attest). */
+    public Result run(PointRef ref) {
+        String repo = ref.repo();
         Instant start = clock.instant();
         Path dir;
         try {
@@ -48,7 +55,6 @@ public final class Drill {
             throw new RestoreException("cannot create drill scratch directory in " + scratchRoot + ": " + e, e);
         }
         try {
-            PointRef ref = catalog.select(repo, "latest", null, clock.instant());
             Restorer.Result r = restorer.restore(ref, dir.resolve("repo"), RestoreProgress.NONE);
             boolean full = hasPassphrase();
             List<String> cmd = new ArrayList<>(List.of("borg", "check"));

@@ -41,6 +41,11 @@ public final class Verifier {
     }
 
     public VerifyReport verify(String repo, boolean newestOnly, boolean deep, Instant horizon) {
+        return verify(repo, newestOnly, null, deep, horizon);
+    }
+
+    /** As {@link #verify(String, boolean, boolean, Instant)}, with {@code newest} (when not null) as the newest point to check. */
+    public VerifyReport verify(String repo, boolean newestOnly, PointRef newest, boolean deep, Instant horizon) {
         List<Problem> problems = new ArrayList<>();
         List<PointRef> points = catalog.list(repo);
         if (points.isEmpty()) {
@@ -61,7 +66,7 @@ public final class Verifier {
         }
         Set<String> checked = new HashSet<>();
         Set<String> named = new HashSet<>();
-        List<PointRef> todo = newestOnly ? chain.subList(0, 1) : chain;
+        List<PointRef> todo = newestOnly ? newest != null ? List.of(newest) : chain.subList(0, 1) : chain;
         for (PointRef ref : chain) {
             RestorePoint point;
             try {

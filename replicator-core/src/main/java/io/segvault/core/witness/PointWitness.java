@@ -1,0 +1,389 @@
+package io.segvault.core.witness;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.segvault.core.layout.BucketLayout;
+import io.segvault.core.layout.InvalidKeyException;
+import io.segvault.core.manifest.ManifestCodec;
+import io.segvault.core.manifest.RestorePoint;
+import io.segvault.core.restore.PointCatalog;
+import io.segvault.core.restore.PointRef;
+import io.segvault.core.store.ObjectConflictException;
+import io.segvault.core.store.ObjectNotFoundException;
+import io.segvault.core.store.StoredObject;
+import io.segvault.core.store.ObjectSource;
+import io.segvault.core.store.ObjectStore;
+import io.segvault.core.store.ObjectVersion;
+import io.segvault.core.store.PutRequest;
+import io.segvault.core.store.Retention;
+
+/**
+ * The witness's checks of every new restore point of a repository, and its signed verdicts. A point is attested only
+ * when it continues the chain the witness attested so far, its write time agrees with the transaction order and with
+ * when the witness first saw it, every object it names exists at that version with the size it claims, is
+ * COMPLIANCE-locked at least to the horizon and hashes to the SHA-256 it claims (read back within the byte budget), and,
+ * when a drill is due, it restores into a repository {@code borg check} accepts. Anything else is refused, once, with
+ * the reason. Everything it reads comes from the bucket through a read-only identity; it writes only its own prefix.
+ */
+public final class PointWitness implements AutoCloseable {
+
+    /**
+     * @param horizon          every object of an attested point must stay locked at least this long from now
+     * @param clockSkew        tolerance between the server's clock and the witness's
+     * @param drillInterval    how often a point is drilled (restore + borg check); null: never; zero: every point
+     * @param readBackPerHour  bytes per hour the witness may read to hash objects
+     * @param verdictRetention how long verdicts stay COMPLIANCE-locked
+     */
+    public record Settings(Duration horizon, Duration clockSkew, Duration drillInterval, long readBackPerHour,
+                           Duration verdictRetention) {
+    }
+
+    /** Runs a drill on one point. */
+    @FunctionalInterface
+    public interface DrillRunner {
+        Verdict.DrillCheck drill(PointRef ref);
+    }
+
+    /**
+     * @param repo     repository
+     * @param verdicts the verdicts written in this pass, oldest first
+     * @param waiting  why the pass stopped before deciding every new point (the read-back budget), or null
+     * @param foreign  foreign versions and keys under the repository prefix
+     */
+    public record Pass(String repo, List<Verdict> verdicts, String waiting, int foreign) {
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final PointCatalog catalog;
+    private final ObjectStore store;
+    private final BucketLayout layout;
+    private final WitnessLayout witnessLayout;
+    private final KeyPair key;
+    private final String keyId;
+    private final WitnessState state;
+    private final DrillRunner drills;
+    private final WitnessMetrics metrics;
+    private final Clock clock;
+    private final Settings settings;
+    private final ReadBudget budget;
+    private final Map<String, Memory> memory = new HashMap<>();
+
+    /** What the witness attested of a repository so far (from its own signed verdicts in the bucket). */
+    private static final class Memory {
+        final Set<Attestations.PointId> decided = new HashSet<>();
+        Verdict last;
+        Instant lastDrill;
+    }
+
+    private record Outcome(Verdict verdict, String waiting) {
+    }
+
+    private record Obj(String key, String versionId, long size, String sha256) {
+    }
+
+    public PointWitness(PointCatalog catalog, KeyPair key, Path stateDir, DrillRunner drills, WitnessMetrics metrics, Clock clock,
+                        Settings settings) {
+        this.catalog = catalog;
+        this.store = catalog.store();
+        this.layout = catalog.layout();
+        this.witnessLayout = new WitnessLayout(layout);
+        this.key = key;
+        this.keyId = WitnessKey.id(key.getPublic());
+        this.state = new WitnessState(stateDir);
+        this.drills = drills;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.settings = settings;
+        this.budget = new ReadBudget(settings.readBackPerHour(), clock);
+    }
+
+    public String keyId() {
+        return keyId;
+    }
+
+    /** One pass over {@code repo}: every point version not decided yet, in the order the server wrote them. */
+    public synchronized Pass pass(String repo) {
+        Instant listedAt = clock.instant();
+        Memory m = memory.computeIfAbsent(repo, this::remember);
+        List<PointRef> all = catalog.list(repo);
+        Instant previousListing = state.lastListed(repo);
+        Map<PointRef, Instant> firstSeen = new HashMap<>();
+        all.forEach(r -> firstSeen.put(r, state.firstSeen(r.key(), r.versionId(), listedAt)));
+        all.stream().map(PointRef::written).max(Comparator.naturalOrder()).ifPresent(t -> metrics.newestPoint(repo, t));
+        List<PointRef> todo = all.stream().filter(r -> !m.decided.contains(new Attestations.PointId(r.key(), r.versionId())))
+                .sorted(Comparator.comparing(PointRef::written).thenComparingLong(PointRef::transaction)).toList();
+        List<Verdict> out = new ArrayList<>();
+        String waiting = null;
+        for (int i = 0; i < todo.size(); i++) {
+            PointRef ref = todo.get(i);
+            Instant seen = firstSeen.get(ref);
+            boolean newNow = seen.equals(listedAt) && previousListing != null;
+            Outcome o = judge(repo, ref, m, seen, newNow ? previousListing : null, i == todo.size() - 1);
+            if (o.waiting() != null) {
+                waiting = o.waiting();
+                break;
+            }
+            record(repo, m, o.verdict());
+            out.add(o.verdict());
+        }
+        int foreign = foreign(repo, all);
+        metrics.foreign(repo, foreign);
+        state.listed(repo, listedAt);
+        state.flush();
+        return new Pass(repo, out, waiting, foreign);
+    }
+
+    /** Marks the end of a pass over every repository (the pass-timestamp metric). */
+    public void passCompleted() {
+        metrics.passCompleted(clock.instant());
+    }
+
+    private Memory remember(String repo) {
+        Memory m = new Memory();
+        for (Verdict v : new Attestations(store, witnessLayout, key.getPublic()).load(repo).verdicts().values()) {
+            m.decided.add(new Attestations.PointId(v.pointKey(), v.pointVersionId()));
+            if (v.attested() && (m.last == null || v.transaction() > m.last.transaction())) {
+                m.last = v;
+            }
+            Instant drilled = v.checks() != null && v.checks().drill() != null ? v.checks().drill().at()
+                    : "drill".equals(v.reason()) ? v.at() : null;
+            if (drilled != null && (m.lastDrill == null || drilled.isAfter(m.lastDrill))) {
+                m.lastDrill = drilled;
+            }
+        }
+        metrics.watch(repo);
+        if (m.last != null) {
+            metrics.attested(repo, m.last.pointWritten(), m.last.checks() == null ? null : m.last.checks().lockHorizon());
+        }
+        return m;
+    }
+
+    private Outcome judge(String repo, PointRef ref, Memory m, Instant firstSeen, Instant previousListing, boolean newest) {
+        if (!ref.consistent()) {
+            return refuse(ref, firstSeen, "inconsistent", ref.problem(), m);
+        }
+        RestorePoint point = catalog.read(ref);
+        String order = orderProblem(ref, point, m.last, firstSeen, previousListing);
+        if (order != null) {
+            return refuse(ref, firstSeen, order.startsWith("fork:") ? "fork" : "order", order.substring(order.indexOf(':') + 2), m);
+        }
+        ObjectCheck objects = new ObjectCheck(repo);
+        String[] problem = objects.run(ref, point);
+        if (problem != null && problem[0].equals("wait")) {
+            return new Outcome(null, problem[1]);
+        }
+        if (problem != null) {
+            return refuse(ref, firstSeen, problem[0], problem[1], m);
+        }
+        Verdict.DrillCheck drill = null;
+        Instant now = clock.instant();
+        boolean due = settings.drillInterval() != null
+                && (m.lastDrill == null || !now.isBefore(m.lastDrill.plus(settings.drillInterval())));
+        if (newest && due) {
+            drill = drills.drill(ref);
+            m.lastDrill = drill.at();
+            metrics.drill(repo, drill.ok(), drill.at());
+            if (!drill.ok()) {
+                return refuse(ref, firstSeen, "drill", "the drill's borg check exited " + drill.borgExit() + " on the restored point", m);
+            }
+        }
+        Verdict.Checks checks = new Verdict.Checks(objects.count, objects.bytes, objects.readBack, objects.horizon, drill);
+        return new Outcome(new Verdict(Verdict.FORMAT, Verdict.ATTESTED, repo, ref.transaction(), ref.key(), ref.versionId(),
+                ref.sha256(), ref.written(), firstSeen, clock.instant(), null, objects.count + " objects checked"
+                + (m.last == null ? "; first point this witness attests for the repository" : ""), checks, link(m.last), keyId), null);
+    }
+
+    /** "fork: …" or "order: …" when the point does not continue the attested chain in time and order; null when it does. */
+    private String orderProblem(PointRef ref, RestorePoint point, Verdict last, Instant firstSeen, Instant previousListing) {
+        if (last != null) {
+            RestorePoint.PreviousPoint prev = point.previous();
+            if (prev == null || prev.transaction() != last.transaction() || !prev.sha256().equals(last.pointSha256())) {
+                return "fork: it names " + (prev == null ? "no previous point" : "transaction " + prev.transaction() + " ("
+                        + prev.sha256() + ")") + " as its previous point, but the last point the witness attested is transaction "
+                        + last.transaction() + " (" + last.pointSha256() + ")";
+            }
+            if (!ref.written().isAfter(last.pointWritten())) {
+                return "order: the server wrote it at " + ref.written() + ", not after the last attested point (" + last.pointWritten()
+                        + ")";
+            }
+        }
+        if (ref.written().isAfter(firstSeen.plus(settings.clockSkew()))) {
+            return "order: the server says it was written at " + ref.written() + ", after the witness first saw it at " + firstSeen;
+        }
+        if (previousListing != null && ref.written().isBefore(previousListing.minus(settings.clockSkew()))) {
+            return "order: the server says it was written at " + ref.written() + ", but it was not there when the witness listed "
+                    + "the repository at " + previousListing;
+        }
+        return null;
+    }
+
+    private static Verdict.Link link(Verdict last) {
+        return last == null ? null : new Verdict.Link(last.transaction(), last.pointSha256());
+    }
+
+    private Outcome refuse(PointRef ref, Instant firstSeen, String reason, String detail, Memory m) {
+        return new Outcome(new Verdict(Verdict.FORMAT, Verdict.REFUSED, ref.repo(), ref.transaction(), ref.key(), ref.versionId(),
+                ref.sha256(), ref.written(), firstSeen, clock.instant(), reason, detail, null, link(m.last), keyId), null);
+    }
+
+    private void record(String repo, Memory m, Verdict v) {
+        String objectKey = v.attested() ? witnessLayout.attestation(repo, v.transaction(), v.pointSha256())
+                : witnessLayout.refusal(repo, v.transaction(), v.pointKey(), v.pointVersionId());
+        write(objectKey, VerdictCodec.sign(v, key.getPrivate()));
+        m.decided.add(new Attestations.PointId(v.pointKey(), v.pointVersionId()));
+        if (v.attested()) {
+            m.last = v;
+            metrics.attested(repo, v.pointWritten(), v.checks().lockHorizon());
+        } else {
+            metrics.refused(repo, v.reason());
+        }
+    }
+
+    private void write(String objectKey, byte[] bytes) {
+        Retention lock = Retention.compliance(clock.instant().plus(settings.verdictRetention()));
+        String sha = ManifestCodec.sha256(bytes);
+        try {
+            store.putOnce(new PutRequest(objectKey, ObjectSource.ofBytes(bytes), sha, lock));
+        } catch (ObjectConflictException e) {
+            // somebody wrote there first (the agent's identity may not): the signature, not the key, makes a verdict
+            byte[] suffix = new byte[8];
+            RANDOM.nextBytes(suffix);
+            store.putOnce(new PutRequest(objectKey + "~" + HexFormat.of().formatHex(suffix), ObjectSource.ofBytes(bytes), sha, lock));
+        }
+    }
+
+    /** Keys outside the format, delete markers, and versions at point keys that are not the point. */
+    private int foreign(String repo, List<PointRef> points) {
+        int n = points.stream().mapToInt(PointRef::foreignVersions).sum();
+        for (ObjectVersion v : store.listVersions(layout.repoPrefix(repo))) {
+            if (v.deleteMarker()) {
+                n++;
+                continue;
+            }
+            try {
+                layout.parse(v.key());
+            } catch (InvalidKeyException e) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The object checks of one point: existence, size, lock and bytes. */
+    private final class ObjectCheck {
+        final String repo;
+        int count;
+        long bytes;
+        long readBack;
+        Instant horizon;
+
+        ObjectCheck(String repo) {
+            this.repo = repo;
+        }
+
+        /** Null when every object passed; else {reason, detail}, or {"wait", why} when the budget ran out. */
+        String[] run(PointRef ref, RestorePoint point) {
+            Instant minLock = clock.instant().plus(settings.horizon());
+            var head = store.head(ref.key(), ref.versionId());
+            if (!head.lockedAsAsked(Retention.compliance(minLock))) {
+                return new String[] {"lock", ref.key() + " version " + ref.versionId() + " is locked " + head.lockMode() + " until "
+                        + head.retainUntil() + "; the witness requires COMPLIANCE until at least " + minLock};
+            }
+            horizon = head.retainUntil();
+            List<Obj> objs = new ArrayList<>();
+            String base = layout.repoPrefix(repo);
+            point.segments().forEach(s -> objs.add(new Obj(base + s.key(), s.versionId(), s.size(), s.sha256())));
+            point.control().forEach(c -> objs.add(new Obj(base + c.key(), c.versionId(), c.size(), c.sha256())));
+            for (Obj o : objs) {
+                String[] p = check(o, minLock);
+                if (p != null) {
+                    return p;
+                }
+            }
+            return null;
+        }
+
+        private String[] check(Obj o, Instant minLock) {
+            count++;
+            bytes += o.size();
+            WitnessState.Checked c = state.checked(o.key(), o.versionId());
+            boolean hashed = c != null && c.sha256().equals(o.sha256()) && c.size() == o.size();
+            if (hashed && !c.retainUntil().isBefore(minLock)) {
+                horizon = min(horizon, c.retainUntil());
+                return null;
+            }
+            String what = o.key() + " version " + o.versionId();
+            StoredObject head;
+            try {
+                head = store.head(o.key(), o.versionId());
+            } catch (ObjectNotFoundException e) {
+                return new String[] {"object", what + " does not exist"};
+            }
+            if (head.size() != o.size()) {
+                return new String[] {"object", what + " is " + head.size() + " bytes; the point says " + o.size()};
+            }
+            if (!head.lockedAsAsked(Retention.compliance(minLock))) {
+                return new String[] {"lock", what + " is locked " + head.lockMode() + " until " + head.retainUntil()
+                        + "; the witness requires COMPLIANCE until at least " + minLock};
+            }
+            String sha = hashed ? c.sha256() : null;
+            if (sha == null) {
+                if (!budget.take(o.size())) {
+                    return new String[] {"wait", "read-back budget of " + settings.readBackPerHour() + " bytes/hour used up at " + what};
+                }
+                sha = hash(o);
+                readBack += o.size();
+                metrics.readBack(repo, o.size());
+            }
+            state.checked(o.key(), o.versionId(), new WitnessState.Checked(sha, o.size(), head.retainUntil()));
+            if (!sha.equals(o.sha256())) {
+                return new String[] {"checksum", what + " hashes to " + sha + "; the point says " + o.sha256()};
+            }
+            horizon = min(horizon, head.retainUntil());
+            return null;
+        }
+
+        private String hash(Obj o) {
+            try (InputStream in = store.get(o.key(), o.versionId(), 0, -1)) {
+                MessageDigest d = MessageDigest.getInstance("SHA-256");
+                byte[] buf = new byte[1 << 16];
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    d.update(buf, 0, n);
+                }
+                return HexFormat.of().formatHex(d.digest());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read back " + o.key() + " version " + o.versionId(), e);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a == null || b.isBefore(a) ? b : a;
+    }
+
+    @Override
+    public void close() {
+        state.close();
+    }
+}
