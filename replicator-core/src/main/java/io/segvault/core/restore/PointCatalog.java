@@ -132,6 +132,14 @@ public final class PointCatalog {
         }
     }
 
+    /**
+     * Borg's structure of a point, on its own (no chain): the transaction its key names, the commit's segment listed, nothing
+     * above T, ascending numbers, control files of T. Null when it holds; else what is wrong.
+     */
+    public static String structureProblem(RestorePoint point, long keyTransaction) {
+        return PointChain.structureProblem(point, keyTransaction);
+    }
+
     /** The consistent point immediately before {@code ref}, if any. */
     public Optional<PointRef> previous(PointRef ref) {
         return chain(ref.repo()).stream().filter(p -> p.transaction() < ref.transaction()).findFirst();

@@ -23,6 +23,7 @@ import java.util.Set;
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.layout.InvalidKeyException;
 import io.segvault.core.manifest.ManifestCodec;
+import io.segvault.core.manifest.ManifestException;
 import io.segvault.core.manifest.RestorePoint;
 import io.segvault.core.restore.PointCatalog;
 import io.segvault.core.restore.PointRef;
@@ -91,6 +92,7 @@ public final class PointWitness implements AutoCloseable {
     private static final class Memory {
         final Set<Attestations.PointId> decided = new HashSet<>();
         Verdict last;
+        String lastRepoId;
         Instant lastDrill;
     }
 
@@ -178,10 +180,12 @@ public final class PointWitness implements AutoCloseable {
     }
 
     private Outcome judge(String repo, PointRef ref, Memory m, Instant firstSeen, Instant previousListing, boolean newest) {
-        if (!ref.consistent()) {
-            return refuse(ref, firstSeen, "inconsistent", ref.problem(), m);
+        RestorePoint point;
+        try {
+            point = readOwnChain(ref, m);
+        } catch (ManifestException e) {
+            return refuse(ref, firstSeen, "inconsistent", e.getMessage(), m);
         }
-        RestorePoint point = catalog.read(ref);
         String order = orderProblem(ref, point, m.last, firstSeen, previousListing);
         if (order != null) {
             return refuse(ref, firstSeen, order.startsWith("fork:") ? "fork" : "order", order.substring(order.indexOf(':') + 2), m);
@@ -212,6 +216,42 @@ public final class PointWitness implements AutoCloseable {
                 + (m.last == null ? "; first point this witness attests for the repository" : ""), checks, link(m.last), keyId), null);
     }
 
+    /**
+     * The point's bytes and Borg structure, judged on their own: the witness follows its own chain (from its last
+     * attestation), not the bucket's, so a consistent-looking point an attacker wrote first cannot push a real successor of
+     * the last attested point out. Only the very first attestation of a repository also asks the bucket's chain.
+     */
+    private RestorePoint readOwnChain(PointRef ref, Memory m) {
+        String problem = null;
+        if (ref.sha256() == null) {
+            problem = ref.problem();
+        } else if (layout.parse(ref.key()) instanceof BucketLayout.PointKey pk && pk.sha256() != null
+                && !pk.sha256().equals(ref.sha256())) {
+            problem = "version " + ref.versionId() + " hashes to " + ref.sha256() + ", not the SHA-256 its key names";
+        } else if (m.last == null && !ref.consistent()) {
+            problem = ref.problem() + " (the first point a witness attests must be part of the bucket's consistent chain)";
+        }
+        if (problem != null) {
+            throw new ManifestException(ref.key(), problem, null);
+        }
+        RestorePoint point = catalog.read(ref);
+        String structure = PointCatalog.structureProblem(point, ref.transaction());
+        if (structure != null) {
+            throw new ManifestException(ref.key(), structure, null);
+        }
+        if (m.last != null) {
+            if (m.lastRepoId == null) {
+                m.lastRepoId = catalog.read(new PointRef(ref.repo(), m.last.transaction(), m.last.pointKey(), m.last.pointVersionId(),
+                        m.last.pointWritten(), 0, m.last.pointSha256(), null)).repoId();
+            }
+            if (!point.repoId().equals(m.lastRepoId)) {
+                throw new ManifestException(ref.key(), "names Borg repository " + point.repoId() + ", but the attested chain is "
+                        + "repository " + m.lastRepoId, null);
+            }
+        }
+        return point;
+    }
+
     /** "fork: …" or "order: …" when the point does not continue the attested chain in time and order; null when it does. */
     private String orderProblem(PointRef ref, RestorePoint point, Verdict last, Instant firstSeen, Instant previousListing) {
         if (last != null) {
@@ -220,6 +260,9 @@ public final class PointWitness implements AutoCloseable {
                 return "fork: it names " + (prev == null ? "no previous point" : "transaction " + prev.transaction() + " ("
                         + prev.sha256() + ")") + " as its previous point, but the last point the witness attested is transaction "
                         + last.transaction() + " (" + last.pointSha256() + ")";
+            }
+            if (point.transaction() <= last.transaction()) {
+                return "order: transaction " + point.transaction() + " is not above the last attested transaction " + last.transaction();
             }
             if (!ref.written().isAfter(last.pointWritten())) {
                 return "order: the server wrote it at " + ref.written() + ", not after the last attested point (" + last.pointWritten()
@@ -252,6 +295,7 @@ public final class PointWitness implements AutoCloseable {
         m.decided.add(new Attestations.PointId(v.pointKey(), v.pointVersionId()));
         if (v.attested()) {
             m.last = v;
+            m.lastRepoId = null;
             metrics.attested(repo, v.pointWritten(), v.checks().lockHorizon());
         } else {
             metrics.refused(repo, v.reason());

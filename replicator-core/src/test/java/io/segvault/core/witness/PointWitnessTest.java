@@ -165,10 +165,26 @@ class PointWitnessTest {
             assertThat(vs.get(0).detail()).contains(rel).contains("hashes to " + ManifestCodec.sha256(fake));
         }
         assertThat(trusted().select(REPO, "latest", null, clock.instant(), false).transaction()).isEqualTo(1);
+        assertThat(catalog.select(REPO, "latest", null, clock.instant()).transaction()).as("without a witness, the forged chain wins")
+                .isEqualTo(4);
         assertThatThrownBy(() -> trusted().select(REPO, "4", null, clock.instant(), false)).isInstanceOf(RestoreException.class)
                 .hasMessageContaining("not attested").hasMessageContaining("refused (fork)").hasMessageContaining("--unattested");
         assertThat(trusted().select(REPO, "4", null, clock.instant(), true).transaction()).isEqualTo(4);
         assertThat(registry.get("segvault.witness.points.refused").tag("reason", "checksum").counter().count()).isEqualTo(1);
+
+        // the agent's real next point continues the attested chain; the bucket's chain calls it a fork, the witness does not
+        List<RestorePoint.SegmentEntry> real = new ArrayList<>(segments(2));
+        real.add(segment(5, "segment 5", Duration.ofDays(30)));
+        put(point(5, p1, real));
+        try (PointWitness w = witness()) {
+            assertThat(w.pass(REPO).verdicts()).singleElement().satisfies(v -> {
+                assertThat(v.transaction()).isEqualTo(5);
+                assertThat(v.attested()).as(v.detail()).isTrue();
+            });
+        }
+        assertThat(catalog.list(REPO)).filteredOn(r -> r.transaction() == 5).singleElement().extracting(PointRef::consistent)
+                .isEqualTo(false);
+        assertThat(trusted().select(REPO, "latest", null, clock.instant(), false).transaction()).isEqualTo(5);
     }
 
     @Test
@@ -191,8 +207,11 @@ class PointWitnessTest {
         try (PointWitness w = witness()) {
             w.pass(REPO);
             put(point(2, q1, missing));
-            put(point(3, null, segments(3))); // a second genesis: inconsistent
-            assertThat(w.pass(REPO).verdicts()).extracting(Verdict::reason).containsExactly("object", "inconsistent");
+            put(point(3, null, segments(3))); // a second genesis
+            clock.shift(Duration.ofSeconds(1));
+            String squatted = layout.point(REPO, 4, "f".repeat(64));
+            store.putRaw(squatted, ManifestCodec.encode(point(4, q1, segments(4)))); // bytes that are not what the key names
+            assertThat(w.pass(REPO).verdicts()).extracting(Verdict::reason).containsExactly("object", "fork", "inconsistent");
         }
     }
 
