@@ -16,6 +16,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segvault.agent.Wiring;
 import io.segvault.core.restore.Drill;
+import io.segvault.core.restore.RestoreException;
+import io.segvault.core.store.IntegrityException;
+import io.segvault.core.store.ObjectStoreException;
 import io.segvault.core.witness.PointWitness;
 import io.segvault.core.witness.Verdict;
 import io.segvault.core.witness.WitnessConfig;
@@ -57,9 +60,20 @@ public final class WitnessDaemon implements AutoCloseable {
         WitnessMetrics metrics = new WitnessMetrics(registry, clock, config.detectionWindow());
         Drill drill = new Drill(wiring.catalog(), wiring.restorer(8), config.drillScratch(), clock, config.drillTimeout());
         this.witness = new PointWitness(wiring.catalog(), key, config.state(), ref -> {
-            Drill.Result r = drill.run(ref);
-            LOG.info("drill {} transaction {}: borg check exit {}", ref.repo(), ref.transaction(), r.borgExit());
-            return new Verdict.DrillCheck(r.at(), r.ok(), r.archivesChecked(), r.borgExit());
+            try {
+                Drill.Result r = drill.run(ref);
+                LOG.info("drill {} transaction {}: borg check exit {}", ref.repo(), ref.transaction(), r.borgExit());
+                return new Verdict.DrillCheck(r.at(), r.ok(), r.archivesChecked(), r.borgExit(), r.ok() ? null : r.borgOutput());
+            } catch (RestoreException e) {
+                // a point that cannot be restored fails its drill; an unreachable bucket or a full scratch disk is not the
+                // point's fault (the pass fails and is retried)
+                if (e.getCause() instanceof ObjectStoreException && !(e.getCause() instanceof IntegrityException)
+                        || e.getCause() instanceof IOException) {
+                    throw e;
+                }
+                LOG.warn("drill {} transaction {}: {}", ref.repo(), ref.transaction(), e.getMessage());
+                return new Verdict.DrillCheck(clock.instant(), false, false, -1, e.getMessage());
+            }
         }, metrics, clock, config.checks());
     }
 

@@ -200,14 +200,17 @@ public final class PointWitness implements AutoCloseable {
         }
         Verdict.DrillCheck drill = null;
         Instant now = clock.instant();
-        boolean due = settings.drillInterval() != null
-                && (m.lastDrill == null || !now.isBefore(m.lastDrill.plus(settings.drillInterval())));
-        if (newest && due) {
+        // zero: every point; else the newest new point, once the interval has passed since the last drill
+        Duration every = settings.drillInterval();
+        boolean due = every != null && (every.isZero()
+                || newest && (m.lastDrill == null || !now.isBefore(m.lastDrill.plus(every))));
+        if (due) {
             drill = drills.drill(ref);
             m.lastDrill = drill.at();
             metrics.drill(repo, drill.ok(), drill.at());
             if (!drill.ok()) {
-                return refuse(ref, firstSeen, "drill", "the drill's borg check exited " + drill.borgExit() + " on the restored point", m);
+                return refuse(ref, firstSeen, "drill", (drill.borgExit() < 0 ? "the drill could not restore the point: "
+                        : "the drill's borg check exited " + drill.borgExit() + " on the restored point: ") + drill.note(), m);
             }
         }
         Verdict.Checks checks = new Verdict.Checks(objects.count, objects.bytes, objects.readBack, objects.horizon, drill);

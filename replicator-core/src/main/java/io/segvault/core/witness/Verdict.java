@@ -53,8 +53,19 @@ public record Verdict(int formatVersion, String kind, String repo, long transact
     public record Checks(int objects, long bytes, long readBackBytes, Instant lockHorizon, DrillCheck drill) {
     }
 
-    /** A drill: restore into scratch space, then {@code borg check}. */
-    public record DrillCheck(Instant at, boolean ok, boolean archivesChecked, int borgExit) {
+    /**
+     * A drill: restore into scratch space, then {@code borg check}.
+     *
+     * @param borgExit borg check's exit code; -1 when the restore itself failed
+     * @param note     what failed (the restore's error or the end of borg's output), at most 500 characters; null when ok
+     */
+    public record DrillCheck(Instant at, boolean ok, boolean archivesChecked, int borgExit, String note) {
+
+        public DrillCheck {
+            if (note != null && note.length() > 500) {
+                note = note.substring(note.length() - 500);
+            }
+        }
     }
 
     /** A point of the witness's own chain. */
