@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>This installs into the real root file system, so it needs root (as CI has) and fails, never skips, without it
  * or without dpkg. It refuses to start when a segvault package or user is already there, and purges in a finally
  * block. No service is started: the postinst never starts one (it restarts a running one on upgrade only), which
- * {@link #nothing_runs_as_segvault} checks.
+ * {@link #nothing_runs_as_segvault} checks. The scripts' calls to systemd, skipped here where systemd does not
+ * run, are {@link MaintainerScriptsIT}'s.
  */
 class DebianPackageIT {
 
