@@ -20,6 +20,12 @@ command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v promtool >/dev/null || need+=(prometheus)
 command -v prometheus >/dev/null || need+=(prometheus)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server) # pull mode's ITs start their own sshd (agent/.../pull/SftpServer.java)
+# DebianPackageIT: lintian checks the .deb; dpkg-deb rebuilds it at a higher version; pgrep, runuser and adduser
+# (the package's postinst) are in most Debian installs already
+command -v lintian >/dev/null || need+=(lintian)
+command -v dpkg-deb >/dev/null || need+=(dpkg)
+command -v pgrep >/dev/null || need+=(procps)
+command -v adduser >/dev/null || need+=(adduser)
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { msg "missing ${need[*]}; install as root: apt-get install ${need[*]}"; exit 2; }
   msg "installing ${need[*]}"

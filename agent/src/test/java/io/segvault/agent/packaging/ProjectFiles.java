@@ -58,6 +58,11 @@ final class ProjectFiles {
      * closed, and a 60 s limit.
      */
     static Run run(Path dir, Map<String, String> env, String... command) {
+        return run(60, dir, env, command);
+    }
+
+    /** {@link #run(Path, Map, String...)} with a limit of {@code seconds}. */
+    static Run run(int seconds, Path dir, Map<String, String> env, String... command) {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectInput(ProcessBuilder.Redirect.from(
                 new java.io.File("/dev/null")));
         pb.environment().clear();
@@ -67,9 +72,9 @@ final class ProjectFiles {
             Path err = Files.createTempFile("segvault-run-", ".err");
             try {
                 Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
-                    throw new IllegalStateException(String.join(" ", command) + " did not finish within 60 s");
+                    throw new IllegalStateException(String.join(" ", command) + " did not finish within " + seconds + " s");
                 }
                 return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
             } finally {

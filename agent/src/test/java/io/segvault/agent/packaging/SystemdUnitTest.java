@@ -76,10 +76,17 @@ class SystemdUnitTest {
         assertThat(one("User")).isEqualTo("segvault");
         assertThat(one("Group")).isEqualTo("segvault");
         assertThat(one("SupplementaryGroups")).isEqualTo("borg");
-        assertThat(one("ExecStart")).matches("/opt/segvault/bin/segvault run --config /etc/segvault/agent\\.yaml( --grace \\S+)?");
+        assertThat(one("ExecStart")).matches("/usr/bin/segvault run --config /etc/segvault/agent\\.yaml( --grace \\S+)?");
         assertThat(one("Restart")).isEqualTo("on-failure");
         assertThat(one("EnvironmentFile")).isEqualTo("-/etc/segvault/aws.env");
         assertThat(service.get("Environment")).anyMatch(e -> e.contains("SEGVAULT_JAVA_OPTS=-Xmx256m"));
+    }
+
+    @Test
+    void the_service_is_skipped_while_there_is_no_config() {
+        // the Debian package installs the unit before the operator has written a config (packaging/README.md)
+        assertThat(section(text, "Unit").get("ConditionPathExists")).containsExactly("/etc/segvault/agent.yaml");
+        assertThat(one("ExecStart")).contains("--config /etc/segvault/agent.yaml");
     }
 
     @Test
@@ -163,7 +170,7 @@ class SystemdUnitTest {
         Files.createDirectories(exe.getParent());
         Files.writeString(exe, "#!/bin/sh\nexit 0\n");
         Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwxr-xr-x"));
-        String copy = unit.replace("ExecStart=/opt/segvault/bin/segvault ", "ExecStart=" + exe + " ");
+        String copy = unit.replace("ExecStart=/usr/bin/segvault ", "ExecStart=" + exe + " ");
         assertThat(copy).as("ExecStart rewritten").contains("ExecStart=" + exe);
         return Files.writeString(tmp.resolve("segvault.service"), copy);
     }
