@@ -84,7 +84,7 @@ public final class RestoreCommand implements Callable<Integer> {
             if (progress.json) {
                 out.println(Json.compact(Map.of("restored", r.repo(), "transaction", r.transaction(), "segments", r.segments(),
                         "bytes", r.bytes(), "seconds", r.took().toMillis() / 1000.0, "target", r.target().toString(),
-                        "indexOmitted", r.indexOmitted())));
+                        "indexOmitted", r.indexOmitted(), "keptFiles", r.keptFiles(), "downloadedBytes", r.downloadedBytes())));
                 out.flush();
             } else {
                 printSummary(out, r, ref, all.stream().filter(PointRef::consistent).mapToLong(PointRef::transaction).max()
@@ -127,6 +127,10 @@ public final class RestoreCommand implements Callable<Integer> {
     private static void printSummary(PrintWriter out, Restorer.Result r, PointRef ref, long newest) {
         out.println("restored " + r.repo() + " transaction " + r.transaction() + ": " + r.segments() + " segments, " + r.bytes()
                 + " bytes, every SHA-256 checked, in " + r.took().toSeconds() + " s -> " + r.target());
+        if (r.keptFiles() > 0) {
+            out.println("continued an interrupted restore: kept " + r.keptFiles() + " files (" + r.keptBytes() + " bytes) it had "
+                    + "verified, downloaded " + r.downloadedBytes() + " bytes");
+        }
         if (r.indexOmitted()) {
             out.println("note: index." + r.transaction() + " was not replicated (too large); borg rebuilds it on first use, "
                     + "reading every segment once");
