@@ -32,7 +32,8 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--repo", required = true, paramLabel = "NAME", description = "Repository name in the bucket.")
     String repo;
 
-    @Option(names = "--target", required = true, paramLabel = "DIR", description = "New or empty directory to restore into.")
+    @Option(names = "--target", required = true, paramLabel = "DIR", description = "New or empty directory to restore into. "
+            + "Run again with the same target to continue an interrupted restore (kept in DIR.segvault-partial).")
     Path target;
 
     @Option(names = "--point", paramLabel = "latest|T", description = "Restore point: latest (default) or a transaction number.")
