@@ -185,8 +185,13 @@ public final class Wiring implements AutoCloseable {
         return TrustedPoints.witnessed(catalog(), new Attestations(store, new WitnessLayout(layout), WitnessKey.readPublic(key)));
     }
 
+    /**
+     * A restorer with {@code parallelism} downloads at once. The system property {@code segvault.restore.fsync=false}
+     * turns off the fsync of restored files and directories: only for measuring what fsync costs (bench/restore-fsync.sh).
+     */
     public Restorer restorer(int parallelism) {
-        return new Restorer(catalog(), new Restorer.Options(parallelism, Restorer.Options.defaults().rangeSize()), clock);
+        boolean fsync = !"false".equals(System.getProperty("segvault.restore.fsync"));
+        return new Restorer(catalog(), new Restorer.Options(parallelism, Restorer.Options.defaults().rangeSize(), fsync), clock);
     }
 
     public Reconciler reconciler() {

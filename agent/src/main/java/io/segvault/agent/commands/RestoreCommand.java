@@ -34,7 +34,8 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--repo", required = true, paramLabel = "NAME", description = "Repository name in the bucket.")
     String repo;
 
-    @Option(names = "--target", required = true, paramLabel = "DIR", description = "New or empty directory to restore into.")
+    @Option(names = "--target", required = true, paramLabel = "DIR", description = "New or empty directory to restore into. "
+            + "Run again with the same target to continue an interrupted restore (kept in DIR.segvault-partial).")
     Path target;
 
     @Option(names = "--point", paramLabel = "latest|T", description = "Restore point: latest (default) or a transaction number.")
@@ -92,7 +93,7 @@ public final class RestoreCommand implements Callable<Integer> {
             if (progress.json) {
                 out.println(Json.compact(Map.of("restored", r.repo(), "transaction", r.transaction(), "segments", r.segments(),
                         "bytes", r.bytes(), "seconds", r.took().toMillis() / 1000.0, "target", r.target().toString(),
-                        "indexOmitted", r.indexOmitted())));
+                        "indexOmitted", r.indexOmitted(), "keptFiles", r.keptFiles(), "downloadedBytes", r.downloadedBytes())));
                 out.flush();
             } else {
                 printSummary(out, r, ref, all.stream().filter(PointRef::consistent).mapToLong(PointRef::transaction).max()
@@ -147,6 +148,10 @@ public final class RestoreCommand implements Callable<Integer> {
     private static void printSummary(PrintWriter out, Restorer.Result r, PointRef ref, long newest) {
         out.println("restored " + r.repo() + " transaction " + r.transaction() + ": " + r.segments() + " segments, " + r.bytes()
                 + " bytes, every SHA-256 checked, in " + r.took().toSeconds() + " s -> " + r.target());
+        if (r.keptFiles() > 0) {
+            out.println("continued an interrupted restore: kept " + r.keptFiles() + " files (" + r.keptBytes() + " bytes) it had "
+                    + "verified, downloaded " + r.downloadedBytes() + " bytes");
+        }
         if (r.indexOmitted()) {
             out.println("note: index." + r.transaction() + " was not replicated (too large); borg rebuilds it on first use, "
                     + "reading every segment once");

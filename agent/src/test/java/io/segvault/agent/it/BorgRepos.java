@@ -37,6 +37,29 @@ public final class BorgRepos {
         return repo;
     }
 
+    /**
+     * A repository of about {@code segments} tiny segments: 1 KiB segments ({@code max_segment_size}) and one archive of
+     * that many 1,100-byte files of seeded random bytes, so each file's chunk fills a segment of its own.
+     */
+    public Path createManySegments(Path repo, long seed, int segments) {
+        init(repo);
+        borg.config(repo, "max_segment_size", "1K");
+        Path src = work.resolve("src-" + repo.getFileName() + "-" + seed);
+        java.util.Random random = new java.util.Random(seed);
+        byte[] data = new byte[1100];
+        try {
+            Files.createDirectories(src);
+            for (int i = 0; i < segments; i++) {
+                random.nextBytes(data);
+                Files.write(src.resolve("f" + i), data);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        borg.create(repo, "many", src);
+        return repo;
+    }
+
     /** A repository with borg's default segment size (one large segment for the data). */
     public Path createLargeSegments(Path repo, long seed, int megabytes) {
         init(repo);

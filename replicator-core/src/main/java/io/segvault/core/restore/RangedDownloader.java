@@ -29,13 +29,20 @@ final class RangedDownloader {
     private final ExecutorService pool;
     private final long rangeSize;
     private final RestoreProgress progress;
+    private final boolean fsync;
     private volatile boolean cancelled;
 
     RangedDownloader(ObjectStore store, ExecutorService pool, long rangeSize, RestoreProgress progress) {
+        this(store, pool, rangeSize, progress, false);
+    }
+
+    /** @param fsync whether each file is fsynced once its SHA-256 checked out, before its future completes */
+    RangedDownloader(ObjectStore store, ExecutorService pool, long rangeSize, RestoreProgress progress, boolean fsync) {
         this.store = store;
         this.pool = pool;
         this.rangeSize = Math.max(1 << 20, rangeSize);
         this.progress = progress;
+        this.fsync = fsync;
     }
 
     /** Makes every range still queued or running fail soon (at its next buffer) instead of downloading on. */
@@ -43,6 +50,11 @@ final class RangedDownloader {
         cancelled = true;
     }
 
+    /**
+     * Starts the download of {@code d} into its (new) file. The file is open only from this call until the returned
+     * future completes: when that is done, the file is closed, complete, checked (size and SHA-256) and, with fsync,
+     * durable.
+     */
     CompletableFuture<Void> fetch(Restorer.Download d) {
         FileChannel ch;
         try {
@@ -57,8 +69,11 @@ final class RangedDownloader {
             ranges[k] = CompletableFuture.runAsync(() -> fetchRange(d, ch, hasher, range), pool);
         }
         return CompletableFuture.allOf(ranges)
-                .whenComplete((v, e) -> close(ch))
-                .thenRun(() -> check(d, hasher));
+                .thenRun(() -> {
+                    check(d, hasher);
+                    force(d, ch);
+                })
+                .whenComplete((v, e) -> close(ch));
     }
 
     private void fetchRange(Restorer.Download d, FileChannel ch, OrderedHasher hasher, int range) {
@@ -69,7 +84,8 @@ final class RangedDownloader {
                 return;
             } catch (IOException | StoreUnavailableException e) {
                 if (attempt >= ATTEMPTS) {
-                    throw new RestoreException("download of " + d.key() + " bytes " + hasher.start(range) + "-" + (hasher.end(range) - 1)
+                    throw new DownloadFailedException("download of " + d.key() + " bytes " + hasher.start(range) + "-"
+                            + (hasher.end(range) - 1)
                             + " failed " + ATTEMPTS + " times: " + e.getMessage(), e);
                 }
             }
@@ -130,6 +146,17 @@ final class RangedDownloader {
         if (!sha256.equals(d.sha256())) {
             throw new RestoreException("object " + d.key() + " version " + d.versionId() + " has SHA-256 " + sha256
                     + "; the restore point says " + d.sha256() + " (corrupt or tampered object)", null);
+        }
+    }
+
+    private void force(Restorer.Download d, FileChannel ch) {
+        if (!fsync) {
+            return;
+        }
+        try {
+            ch.force(true);
+        } catch (IOException e) {
+            throw new RestoreException("cannot fsync " + d.file() + ": " + e.getMessage(), e);
         }
     }
 

@@ -3,10 +3,7 @@ package io.segvault.core.restore;
 import io.segvault.core.borg.SegmentReader;
 import io.segvault.core.borg.SegmentScan;
 import io.segvault.core.manifest.RestorePoint;
-import io.segvault.core.store.ObjectNotFoundException;
-import io.segvault.core.store.ObjectStoreException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -16,17 +13,24 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 
 /**
  * Restores one restore point into a directory that borg accepts: downloads every object the point names
- * by version id (in parallel, large objects in ranges), checks every size and SHA-256, checks the point is
- * complete (every segment present, segment T ends with a valid COMMIT), writes the highest nonce ever
- * replicated, and only then moves the result into place. On any failure nothing is left at the target.
+ * by version id (in parallel, large objects in ranges, a bounded number of files open at once), checks every size
+ * and SHA-256, fsyncs every file, checks the point is complete (every segment present, segment T ends with a valid
+ * COMMIT), writes the highest nonce ever replicated, fsyncs the directories, and only then moves the result onto
+ * the target in one rename. The work is staged in {@code <target>.segvault-partial/} with a journal of the files
+ * finished ({@link RestoreJournal}): a run that was killed, or that failed on the store's side, is continued by
+ * the next run with the same target, which keeps the files already verified. Any other failure (a corrupt or
+ * missing object, an incomplete point, a local write error) removes the staging directory: nothing is left.
  */
 public final class Restorer {
 
@@ -37,10 +41,17 @@ public final class Restorer {
     private final Clock clock;
 
     /**
-     * @param parallelism downloads (objects or ranges of one) at once
+     * @param parallelism downloads (objects or ranges of one) at once; at most twice as many files are open
      * @param rangeSize   bytes per ranged GET of an object larger than this; smaller objects come in one GET
+     * @param fsync       fsync every file and directory before the final rename (off only to measure its cost)
      */
-    public record Options(int parallelism, long rangeSize) {
+    public record Options(int parallelism, long rangeSize, boolean fsync) {
+
+        /** With fsync. */
+        public Options(int parallelism, long rangeSize) {
+            this(parallelism, rangeSize, true);
+        }
+
         /**
          * 8 at once; objects up to 512 MiB (every segment of borg's default 500 MiB segment size) in one GET each.
          * One stream per object is hashed entirely as it arrives, costs the fewest requests (each costs the cold
@@ -52,9 +63,17 @@ public final class Restorer {
         }
     }
 
-    /** What a restore produced. */
+    /**
+     * What a restore produced: {@code bytes} in the repository, of which {@code keptBytes} in {@code keptFiles} files
+     * were kept from an interrupted earlier run and not downloaded again.
+     */
     public record Result(String repo, long transaction, String repoId, Path target, int segments, long bytes, String nonce,
-                         boolean indexOmitted, Duration took) {
+                         boolean indexOmitted, Duration took, int keptFiles, long keptBytes) {
+
+        /** Bytes downloaded by this run. */
+        public long downloadedBytes() {
+            return bytes - keptBytes;
+        }
     }
 
     public Restorer(PointCatalog catalog, Options options, Clock clock) {
@@ -69,27 +88,35 @@ public final class Restorer {
         checkTarget(absTarget);
         RestorePoint point = catalog.read(ref);
         checkChainLink(ref, point);
-        Path tmp = createTemp(absTarget);
+        RestoreJournal journal = openJournal(absTarget);
+        boolean keep = false;
         try {
-            long bytes;
-            String nonce;
-            try (Transfer transfer = startDownloads(point, tmp, progress)) {
-                nonce = highestNonce(point); // small GETs while the segments download
-                bytes = transfer.await();
-            }
-            checkComplete(point, tmp);
-            writeNonce(tmp, nonce);
-            Files.writeString(tmp.resolve("README"), README, StandardCharsets.US_ASCII);
-            moveIntoPlace(tmp, absTarget);
+            Plan plan = plan(point, journal);
+            journal.begin(options.fsync());
+            progress.started(plan.downloads().size(), plan.bytes() - plan.keptBytes());
+            String nonce = download(point, plan, journal, progress);
+            Path repo = journal.repo();
+            checkComplete(point, repo);
+            finish(repo, nonce);
+            journal.close();
+            moveIntoPlace(repo, absTarget);
             progress.finished();
-            return new Result(ref.repo(), point.transaction(), point.repoId(), absTarget, point.segments().size(), bytes, nonce,
-                    point.indexOmitted(), Duration.between(start, clock.instant()));
+            return new Result(ref.repo(), point.transaction(), point.repoId(), absTarget, point.segments().size(), plan.bytes(),
+                    nonce, point.indexOmitted(), Duration.between(start, clock.instant()), plan.keptFiles(), plan.keptBytes());
+        } catch (DownloadFailedException e) {
+            keep = true;
+            throw new RestoreException("restore of " + ref.repo() + " transaction " + ref.transaction() + " into " + absTarget
+                    + " failed: " + e.getMessage() + "; the files verified so far are kept in " + journal.staging()
+                    + ": run the same restore again to continue (or delete that directory)", e);
         } catch (IOException e) {
             throw failed(ref, absTarget, e.toString(), e);
         } catch (RestoreException e) {
             throw failed(ref, absTarget, e.getMessage(), e);
         } finally {
-            io.segvault.core.util.FileTree.deleteQuietly(tmp);
+            closeQuietly(journal);
+            if (!keep) {
+                io.segvault.core.util.FileTree.deleteQuietly(journal.staging());
+            }
         }
     }
 
@@ -127,102 +154,87 @@ public final class Restorer {
         // the link to the previous point was checked when the catalog resolved the chain (PointChain)
     }
 
-    private static Path createTemp(Path target) {
+    private static RestoreJournal openJournal(Path target) {
         try {
-            return Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".segvault-restore-");
+            return RestoreJournal.open(target);
         } catch (IOException e) {
-            throw new RestoreException("cannot create a temporary directory beside " + target + ": " + e, e);
+            throw new RestoreException("cannot create the staging directory " + RestoreJournal.stagingOf(target) + " beside "
+                    + target + ": " + e, e);
         }
     }
 
-    private Transfer startDownloads(RestorePoint point, Path tmp, RestoreProgress progress) throws IOException {
-        List<Download> items = new ArrayList<>();
+    private static void closeQuietly(RestoreJournal journal) {
+        try {
+            journal.close();
+        } catch (IOException e) {
+            // only the journal's handles; the outcome is already decided
+        }
+    }
+
+    /** What to download and what an earlier run left complete. */
+    private record Plan(List<Download> downloads, long bytes, int keptFiles, long keptBytes) {
+    }
+
+    /**
+     * Every object of the point with its file below the staging repository; files an earlier run finished are kept,
+     * anything else an earlier run left there is deleted.
+     */
+    private Plan plan(RestorePoint point, RestoreJournal journal) throws IOException {
+        Path repo = journal.repo();
+        List<Download> all = new ArrayList<>();
         String base = catalog.layout().repoPrefix(point.repo());
         int perDir = point.segmentsPerDir() > 0 ? point.segmentsPerDir() : 1000;
         for (RestorePoint.SegmentEntry s : point.segments()) {
-            Path file = tmp.resolve("data").resolve(Long.toString(s.n() / perDir)).resolve(Long.toString(s.n()));
-            items.add(new Download(base + s.key(), s.versionId(), s.size(), s.sha256(), file));
+            Path file = repo.resolve("data").resolve(Long.toString(s.n() / perDir)).resolve(Long.toString(s.n()));
+            all.add(new Download(base + s.key(), s.versionId(), s.size(), s.sha256(), file));
         }
         for (RestorePoint.ControlEntry c : point.control()) {
             if (!c.name().equals("nonce")) {
-                items.add(new Download(base + c.key(), c.versionId(), c.size(), c.sha256(), tmp.resolve(c.name())));
+                all.add(new Download(base + c.key(), c.versionId(), c.size(), c.sha256(), repo.resolve(c.name())));
             }
         }
-        long total = items.stream().mapToLong(Download::size).sum();
-        progress.started(items.size(), total);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()), r -> {
+        if (journal.resumed()) {
+            journal.removeAllBut(all.stream().map(Download::file).collect(Collectors.toSet()));
+        }
+        List<Download> downloads = new ArrayList<>();
+        Set<Path> dirs = new HashSet<>();
+        long bytes = 0;
+        long keptBytes = 0;
+        for (Download d : all) {
+            bytes += d.size();
+            if (dirs.add(d.file().getParent())) {
+                Files.createDirectories(d.file().getParent());
+            }
+            if (journal.keep(d.file(), d.size(), d.sha256())) {
+                keptBytes += d.size();
+            } else {
+                downloads.add(d);
+            }
+        }
+        return new Plan(downloads, bytes, all.size() - downloads.size(), keptBytes);
+    }
+
+    /**
+     * Downloads what the plan says, at most twice {@code parallelism} files open at once, each recorded in the journal
+     * once it is complete, checked and durable; meanwhile finds the highest nonce. Returns the nonce.
+     */
+    private String download(RestorePoint point, Plan plan, RestoreJournal journal, RestoreProgress progress)
+            throws IOException {
+        int parallelism = Math.max(1, options.parallelism());
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "segvault-restore");
             t.setDaemon(true);
             return t;
         });
-        RangedDownloader dl = new RangedDownloader(catalog.store(), pool, options.rangeSize(), progress);
-        Transfer transfer = new Transfer(pool, dl, total);
-        try {
-            for (Download d : items) {
-                Files.createDirectories(d.file().getParent());
-                transfer.all.add(dl.fetch(d));
-            }
-        } catch (IOException | RuntimeException e) {
-            transfer.close();
-            throw e;
-        }
-        return transfer;
-    }
-
-    /**
-     * Downloads under way. {@link #close} stops the ones still running (when the restore fails early) and waits
-     * for every download thread to let go of its file, so the temporary directory can be removed.
-     */
-    private static final class Transfer implements AutoCloseable {
-        private final ExecutorService pool;
-        private final RangedDownloader downloader;
-        private final long total;
-        private final List<CompletableFuture<Void>> all = new ArrayList<>();
-
-        Transfer(ExecutorService pool, RangedDownloader downloader, long total) {
-            this.pool = pool;
-            this.downloader = downloader;
-            this.total = total;
-        }
-
-        /** Waits for every download; returns the bytes restored. */
-        long await() throws IOException {
-            awaitAll(all);
-            return total;
-        }
-
-        @Override
-        public void close() {
-            downloader.cancel();
+        RangedDownloader dl = new RangedDownloader(catalog.store(), pool, options.rangeSize(), progress, options.fsync());
+        try (DownloadWindow window = new DownloadWindow(pool, dl, 2 * parallelism)) {
+            CompletableFuture<String> nonce = CompletableFuture.supplyAsync(() -> highestNonce(point), pool);
+            window.run(plan.downloads(), d -> journal.finished(d.file(), d.size(), d.sha256()));
             try {
-                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+                return nonce.join(); // small GETs that ran while the segments downloaded
             } catch (CompletionException e) {
-                // the failure that closed the transfer early is the one reported
-            } finally {
-                pool.shutdownNow();
+                throw e.getCause() instanceof RuntimeException re ? re : e;
             }
-        }
-    }
-
-    private static void awaitAll(List<CompletableFuture<Void>> all) throws IOException {
-        try {
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof ObjectNotFoundException nf) {
-                throw new RestoreException("object " + nf.key() + " named by the restore point is missing from the bucket at "
-                        + "that version: " + nf.getMessage(), nf);
-            }
-            if (c instanceof RestoreException re) {
-                throw re;
-            }
-            if (c instanceof ObjectStoreException ose) {
-                throw new RestoreException("download of " + ose.key() + " failed: " + ose.getMessage(), ose);
-            }
-            if (c instanceof UncheckedIOException uio) {
-                throw uio.getCause();
-            }
-            throw new RestoreException("download failed: " + c, c);
         }
     }
 
@@ -230,7 +242,7 @@ public final class Restorer {
     record Download(String key, String versionId, long size, String sha256, Path file) {
     }
 
-    private static void checkComplete(RestorePoint point, Path tmp) {
+    private static void checkComplete(RestorePoint point, Path repo) {
         if (point.control().stream().noneMatch(c -> c.name().equals("config"))) {
             throw new RestoreException("restore point " + point.transaction() + " of " + point.repo()
                     + " names no config file; borg cannot open the repository without it", null);
@@ -240,7 +252,7 @@ public final class Restorer {
                 .orElseThrow(() -> new RestoreException("restore point " + point.transaction() + " of " + point.repo()
                         + " names no segment " + point.transaction() + " (the COMMIT segment); borg would silently roll back "
                         + "to an older transaction", null));
-        Path commit = tmp.resolve("data").resolve(Long.toString(last.n() / perDir)).resolve(Long.toString(last.n()));
+        Path commit = repo.resolve("data").resolve(Long.toString(last.n() / perDir)).resolve(Long.toString(last.n()));
         SegmentScan scan = SegmentReader.scan(commit);
         if (!scan.valid() || !scan.endsWithCommit()) {
             throw new RestoreException("segment " + last.n() + " of restore point " + point.transaction() + " does not end with a "
@@ -266,16 +278,29 @@ public final class Restorer {
         return best;
     }
 
-    private static void writeNonce(Path tmp, String nonce) throws IOException {
+    /** borg's README and the nonce; then, with fsync, both files and every directory of the repository. */
+    private void finish(Path repo, String nonce) throws IOException {
+        Files.writeString(repo.resolve("README"), README, StandardCharsets.US_ASCII);
         if (nonce != null) {
-            Files.writeString(tmp.resolve("nonce"), nonce, StandardCharsets.US_ASCII);
+            Files.writeString(repo.resolve("nonce"), nonce, StandardCharsets.US_ASCII);
+        }
+        if (options.fsync()) {
+            Durability.fsyncFile(repo.resolve("README"));
+            if (nonce != null) {
+                Durability.fsyncFile(repo.resolve("nonce"));
+            }
+            Durability.fsyncDirectories(repo);
         }
     }
 
-    private static void moveIntoPlace(Path tmp, Path target) throws IOException {
+    /** One rename onto the target (an empty target directory is removed first); with fsync, then its parent. */
+    private void moveIntoPlace(Path repo, Path target) throws IOException {
         if (Files.isDirectory(target)) {
             Files.delete(target);
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(repo, target, StandardCopyOption.ATOMIC_MOVE);
+        if (options.fsync()) {
+            Durability.fsyncDirectory(target.getParent());
+        }
     }
 }

@@ -3,11 +3,7 @@ package io.segvault.core.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.segvault.core.store.BucketStatus;
 import io.segvault.core.store.ObjectStore;
-import io.segvault.core.store.ObjectVersion;
-import io.segvault.core.store.PutRequest;
-import io.segvault.core.store.StoredObject;
 import io.segvault.core.store.memory.InMemoryObjectStore;
 import io.segvault.test.TestData;
 import java.io.FilterInputStream;
@@ -16,9 +12,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -126,15 +119,14 @@ class RangedDownloaderTest {
     }
 
     /** Counts GETs and the bytes each asks for; the first GET of each range breaks after {@code breakAfter} bytes. */
-    private static final class BreakingStore implements ObjectStore {
-        private final ObjectStore delegate;
+    private static final class BreakingStore extends DelegatingStore {
         private final long breakAfter;
         private final AtomicInteger gets = new AtomicInteger();
         private final ConcurrentLinkedQueue<Long> offsets = new ConcurrentLinkedQueue<>();
         private final java.util.Set<Long> broken = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         BreakingStore(ObjectStore delegate, long breakAfter) {
-            this.delegate = delegate;
+            super(delegate);
             this.breakAfter = breakAfter;
         }
 
@@ -142,7 +134,7 @@ class RangedDownloaderTest {
         public InputStream get(String key, String versionId, long offset, long length) {
             gets.incrementAndGet();
             offsets.add(offset);
-            InputStream in = delegate.get(key, versionId, offset, length);
+            InputStream in = super.get(key, versionId, offset, length);
             if (breakAfter <= 0 || offset % MIB != 0 || !broken.add(offset)) {
                 return in;
             }
@@ -159,51 +151,6 @@ class RangedDownloaderTest {
                     return n;
                 }
             };
-        }
-
-        @Override
-        public String bucket() {
-            return delegate.bucket();
-        }
-
-        @Override
-        public StoredObject putOnce(PutRequest request) {
-            return delegate.putOnce(request);
-        }
-
-        @Override
-        public Optional<StoredObject> head(String key) {
-            return delegate.head(key);
-        }
-
-        @Override
-        public StoredObject head(String key, String versionId) {
-            return delegate.head(key, versionId);
-        }
-
-        @Override
-        public List<ObjectVersion> listVersions(String prefix) {
-            return delegate.listVersions(prefix);
-        }
-
-        @Override
-        public StoredObject extendRetention(String key, String versionId, Instant retainUntil) {
-            return delegate.extendRetention(key, versionId, retainUntil);
-        }
-
-        @Override
-        public BucketStatus preflight() {
-            return delegate.preflight();
-        }
-
-        @Override
-        public int abortStaleUploads(String prefix, Instant initiatedBefore) {
-            return delegate.abortStaleUploads(prefix, initiatedBefore);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

@@ -215,7 +215,7 @@ class RestoreIT {
     private void assertNothingLeft(Path target) throws IOException {
         assertThat(target).isEmptyDirectory();
         try (Stream<Path> beside = Files.list(target.getParent())) {
-            assertThat(beside.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("segvault-restore"));
+            assertThat(beside.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("segvault-"));
         }
     }
 
