@@ -25,14 +25,14 @@ class CliEdgesTest {
     @ParameterizedTest
     @ValueSource(strings = {"--help", "-h", "--version"})
     void an_unknown_command_followed_by_a_help_or_version_option_is_refused_like_one_without(String option) {
-        Cli.Result withOption = refusedAsUnknown("witnes", "witnes", option);
-        Cli.Result without = refusedAsUnknown("witnes", "witnes");
+        Cli.Result withOption = refusedAsUnknown("blorpz", "blorpz", option);
+        Cli.Result without = refusedAsUnknown("blorpz", "blorpz");
         assertThat(withOption.err()).isEqualTo(without.err());
     }
 
     @Test
     void a_word_near_no_command_lists_the_commands() {
-        Cli.Result r = refusedAsUnknown("witnes", "witnes", "--help");
+        Cli.Result r = refusedAsUnknown("blorpz", "blorpz", "--help");
         assertThat(r.err()).contains("the commands are run, sync, status, points, restore, verify").contains("see 'segvault --help'");
     }
 
