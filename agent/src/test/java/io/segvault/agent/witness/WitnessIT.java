@@ -2,6 +2,7 @@ package io.segvault.agent.witness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +21,9 @@ import io.segvault.agent.cli.Json;
 import io.segvault.agent.it.BorgRepos;
 import io.segvault.agent.it.Cli;
 import io.segvault.agent.it.ConfigFile;
+import io.segvault.agent.it.PrometheusServer;
 import io.segvault.agent.it.RgwUser;
+import io.segvault.agent.it.Scrape;
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.RestorePoint;
@@ -259,6 +262,46 @@ class WitnessIT {
             assertThat(witnessGc.out()).contains("deleted " + forgedSegment).contains("1 versions deleted");
             assertThat(versions(bucket, forgedSegment)).isZero();
         }
+    }
+
+    @Test
+    void when_the_agent_stops_the_witness_exports_a_growing_age_and_the_alert_fires_on_a_real_prometheus(LockedBucket bucket)
+            throws Exception {
+        policy(bucket);
+        Path[] keys = keys();
+        BorgRepos borg = new BorgRepos(tmp.resolve("borg"));
+        Path repo = borg.create(tmp.resolve("repos/prod"), 9, 1);
+        Path agentCfg = ConfigFile.forBucket(bucket, tmp.resolve("agent-state")).repo(REPO, repo).write(tmp.resolve("agent.yaml"));
+        assertThat(run(AGENT, "sync", "--config", agentCfg.toString()).exit()).isZero();
+        int port = PrometheusServer.freePort();
+        Path witnessCfg = witnessConfig(bucket, keys, "127.0.0.1:" + port);
+        // the shipped rule with its 26 h threshold made 20 s and every for: 2 s; the expression is otherwise the shipped one
+        Path rules = PrometheusServer.rulesForTest(Cli.projectRoot().resolve("docs/alerts/witness-rules.yml"), tmp.resolve("prom"),
+                "2s", Map.of("segvault_witness_point_age_seconds > 26 * 3600", "segvault_witness_point_age_seconds > 20"));
+        Cli.Running witness = Cli.start(tmp.resolve("out"), as(WITNESS), "witness", "--config", witnessCfg.toString());
+        try (PrometheusServer prom = PrometheusServer.start(tmp.resolve("prom"), port, rules)) {
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(Scrape.of(port).value("segvault_witness_attested_age_seconds", "repo", REPO)).isPresent()
+                            .hasValueSatisfying(v -> assertThat(v).isNotNaN()));
+            double first = Scrape.of(port).value("segvault_witness_point_age_seconds", "repo", REPO).orElseThrow();
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(Scrape.of(port).value("segvault_witness_point_age_seconds", "repo", REPO).orElseThrow())
+                            .as("no agent writes: the age grows on its own").isGreaterThan(first + 2));
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(prom.alerts()).as(prom.log()).anySatisfy(a -> {
+                        assertThat(a.name()).isEqualTo("SegvaultWitnessReplicationStopped");
+                        assertThat(a.labels()).containsEntry("repo", REPO);
+                        assertThat(a.state()).isEqualTo("firing");
+                    }));
+            borg.commit(repo, 9, 2, 1);
+            assertThat(run(AGENT, "sync", "--config", agentCfg.toString()).exit()).isZero();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(prom.alerts()).as("a new point resolves it")
+                            .noneMatch(a -> a.name().equals("SegvaultWitnessReplicationStopped")));
+        } finally {
+            witness.kill();
+        }
+        assertThat(witness.output()).doesNotContain("REFUSED");
     }
 
     static int versions(LockedBucket bucket, String prefix) {
