@@ -86,6 +86,10 @@ resource "aws_kms_key" "this" {
   tags                               = var.tags
 
   lifecycle {
+    # A plan that would delete the key of a bucket full of locked objects (for example switching an existing
+    # bucket to SSE-S3) fails instead; docs/terraform.md says how to keep an existing key.
+    prevent_destroy = true
+
     precondition {
       condition     = var.kms_break_glass_role_arn != null
       error_message = "kms_break_glass_role_arn is required when the module creates a KMS key (sse_algorithm = \"aws:kms\" without kms_key_arn): only that role may disable the key, schedule its deletion, change its policy or create grants. Or use sse_algorithm = \"AES256\" (SSE-S3)."

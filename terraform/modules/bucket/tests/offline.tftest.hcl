@@ -82,8 +82,9 @@ run "put_once_can_be_switched_off_for_endpoints_without_the_key" {
   }
 }
 
+# plan only: the key has prevent_destroy, so a key applied here could not be torn down after the test.
 run "kms_key_only_the_break_glass_role_may_disable_or_delete" {
-  command = apply
+  command = plan
 
   variables {
     sse_algorithm            = "aws:kms"

@@ -83,6 +83,8 @@ class BucketModuleTest {
                 assertThat(use.actions()).containsExactlyInAnyOrder("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey");
                 assertThat(use.hasCondition("StringEquals", "kms:ViaService", "local.s3_via_service")).isTrue();
             });
+        // a plan that would delete the key (switching an existing bucket to SSE-S3) fails instead
+        assertThat(key.block("lifecycle").literal("prevent_destroy")).isEqualTo("true");
         assertThat(key.block("lifecycle").blocks("precondition")).extracting(p -> p.text("condition")).containsExactly(
             "var.kms_break_glass_role_arn != null",
             "var.generation_days != null && var.kms_key_deletion_window_days > var.default_retention_days + "
