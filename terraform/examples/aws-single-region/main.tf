@@ -11,15 +11,22 @@ locals {
 module "bucket" {
   source = "../../modules/bucket"
 
-  bucket_name            = var.bucket_name
-  default_retention_days = var.retention_days
-  max_retention_days     = local.max_retention_days
-  sse_algorithm          = var.sse_algorithm
-  tags                   = var.tags
+  bucket_name              = var.bucket_name
+  default_retention_days   = var.retention_days
+  max_retention_days       = local.max_retention_days
+  generation_days          = var.generation_days
+  sse_algorithm            = var.sse_algorithm
+  kms_break_glass_role_arn = var.kms_break_glass_role_arn
+  tags                     = var.tags
 }
 
 module "iam" {
   source = "../../modules/iam"
+  # The witness in the bucket's account here; examples/aws-with-witness puts it in another account.
+  providers = {
+    aws         = aws
+    aws.witness = aws
+  }
 
   name_prefix        = "segvault-${var.bucket_name}"
   bucket_arn         = module.bucket.bucket_arn
@@ -27,6 +34,7 @@ module "iam" {
   kms_key_arn        = module.bucket.kms_key_arn
   identity_type      = var.identity_type
   trusted_principals = var.trusted_principals
+  require_mfa        = var.require_mfa
   tags               = var.tags
 }
 

@@ -24,8 +24,18 @@ output "restore_role_arn" {
 }
 
 output "gc_role_arn" {
-  description = "Role for `segvault gc` on the trusted operator host."
+  description = "Role for `segvault gc`; only the witness may assume it."
   value       = module.iam.gc_role_arn
+}
+
+output "witness_role_arn" {
+  description = "Role the witness runs as (null with identity_type = \"user\")."
+  value       = module.iam.witness_role_arn
+}
+
+output "witness_prefix" {
+  description = "Key prefix of the witness's attestations (<prefix>_witness/)."
+  value       = module.iam.witness_prefix
 }
 
 output "identities" {

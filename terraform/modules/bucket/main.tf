@@ -3,9 +3,10 @@
 # access, TLS only, a cap on how far a lock may reach, and lifecycle rules that
 # clean up only what Object Lock no longer protects. See docs/terraform.md.
 
-# Only replication needs the account id (an STS call, which S3-compatible providers do not have).
+# Only replication and a key made here need the account id (an STS call, which S3-compatible providers do not
+# have).
 data "aws_caller_identity" "current" {
-  count = var.replication != null ? 1 : 0
+  count = var.replication != null || local.create_kms_key ? 1 : 0
 }
 
 data "aws_region" "current" {}
@@ -17,6 +18,8 @@ locals {
   kms_key_arn     = local.use_kms ? (local.create_kms_key ? aws_kms_key.this[0].arn : var.kms_key_arn) : null
   noncurrent_days = coalesce(var.noncurrent_version_expiration_days, var.max_retention_days)
   replicate       = var.replication != null
+  # This bucket is the replica of a bucket in another account.
+  replica_of_another_account = length(var.replication_source_role_arns) > 0
   # Empty unless this bucket uses SSE-KMS and the replica's key is known to the caller.
   replica_kms_key_arns = local.replicate && local.use_kms ? compact([try(var.replication.destination_kms_key_arn, null)]) : []
   bucket_arn           = aws_s3_bucket.this.arn
@@ -81,22 +84,6 @@ resource "aws_s3_bucket_object_lock_configuration" "this" {
   }
 
   depends_on = [aws_s3_bucket_versioning.this]
-}
-
-resource "aws_kms_key" "this" {
-  count = local.create_kms_key ? 1 : 0
-
-  description             = "SSE-KMS key of the segvault bucket ${var.bucket_name}"
-  enable_key_rotation     = true
-  deletion_window_in_days = var.kms_key_deletion_window_days
-  tags                    = var.tags
-}
-
-resource "aws_kms_alias" "this" {
-  count = local.create_kms_key ? 1 : 0
-
-  name          = "alias/segvault-${var.bucket_name}"
-  target_key_id = aws_kms_key.this[0].key_id
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
@@ -200,6 +187,8 @@ data "aws_iam_policy_document" "bucket" {
   source_policy_documents = concat(
     var.deny_insecure_transport ? [data.aws_iam_policy_document.tls.json] : [],
     var.policy_lock_conditions ? [data.aws_iam_policy_document.lock_conditions.json] : [],
+    local.replica_of_another_account ? [data.aws_iam_policy_document.replica_grants[0].json] : [],
+    var.additional_policy_documents,
   )
 
   # Put-once for every writer, above all a stolen agent credential: a PutObject

@@ -148,3 +148,33 @@ resource "aws_s3_bucket_replication_configuration" "this" {
   # Replication needs versioning on; the rule waits for the lock settings too.
   depends_on = [aws_s3_bucket_versioning.this, aws_s3_bucket_object_lock_configuration.this]
 }
+
+# The other side: this bucket is a replica in another account than its source. Cross-account replication needs
+# the destination's consent in its bucket policy. No ReplicateDelete: delete markers are not replicated.
+data "aws_iam_policy_document" "replica_grants" {
+  count = local.replica_of_another_account ? 1 : 0
+
+  statement {
+    sid       = "SourceReplicationRoleReadsVersioning"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketVersioning", "s3:ListBucket"]
+    resources = [local.bucket_arn]
+
+    principals {
+      type        = "AWS"
+      identifiers = var.replication_source_role_arns
+    }
+  }
+
+  statement {
+    sid       = "SourceReplicationRoleReplicates"
+    effect    = "Allow"
+    actions   = ["s3:ReplicateObject", "s3:ReplicateTags"]
+    resources = [local.bucket_objects]
+
+    principals {
+      type        = "AWS"
+      identifiers = var.replication_source_role_arns
+    }
+  }
+}

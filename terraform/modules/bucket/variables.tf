@@ -29,9 +29,9 @@ variable "max_retention_days" {
 }
 
 variable "sse_algorithm" {
-  description = "Default server-side encryption: \"aws:kms\" (SSE-KMS with a customer managed key), \"AES256\" (SSE-S3), or \"none\" for S3-compatible providers without a bucket encryption API (no encryption configuration is written)."
+  description = "Default server-side encryption: \"AES256\" (SSE-S3, the default: no key anyone could disable or delete), \"aws:kms\" (SSE-KMS with a customer managed key; a key made here needs kms_break_glass_role_arn and generation_days, and D + G <= 29), or \"none\" for S3-compatible providers without a bucket encryption API (no encryption configuration is written)."
   type        = string
-  default     = "aws:kms"
+  default     = "AES256"
 
   validation {
     condition     = contains(["aws:kms", "AES256", "none"], var.sse_algorithm)
@@ -51,13 +51,63 @@ variable "kms_key_arn" {
 }
 
 variable "kms_key_deletion_window_days" {
-  description = "Waiting period before a KMS key created by this module is deleted. Deleting the key makes every object in the bucket unreadable, so keep this long."
+  description = "Waiting period before a KMS key created by this module is deleted. Deleting the key makes every object in the bucket unreadable: it must be longer than D + G (default_retention_days + generation_days), and AWS allows at most 30."
   type        = number
   default     = 30
 
   validation {
     condition     = var.kms_key_deletion_window_days >= 7 && var.kms_key_deletion_window_days <= 30
     error_message = "The kms_key_deletion_window_days must be between 7 and 30."
+  }
+}
+
+variable "generation_days" {
+  description = "The agent's generation length G in days (retention.generation). Only needed when this module creates a KMS key, whose deletion window must be longer than D + G."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.generation_days == null || try(var.generation_days >= 1 && floor(var.generation_days) == var.generation_days, false)
+    error_message = "The generation_days must be null or a whole number of days, at least 1."
+  }
+}
+
+variable "kms_break_glass_role_arn" {
+  description = "IAM role ARN that alone may disable, schedule the deletion of, change the policy of, or create grants on a KMS key this module creates. Required for such a key; keep the role out of everyday reach (another account, MFA, an SCP guarding its trust policy)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_break_glass_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.kms_break_glass_role_arn))
+    error_message = "The kms_break_glass_role_arn must be null or an IAM role ARN (arn:aws:iam::<account>:role/<name>)."
+  }
+}
+
+variable "kms_key_user_arns" {
+  description = "Principals of other accounts (a witness role, a source bucket's replication role) that the key policy of a key made here lets encrypt and decrypt through S3. Principals of the bucket's own account need only their IAM policy."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.kms_key_user_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:", arn))])
+    error_message = "Every kms_key_user_arns entry must be an IAM ARN (arn:aws:iam::<account>:...)."
+  }
+}
+
+variable "additional_policy_documents" {
+  description = "More bucket policy documents (JSON) merged into the bucket policy, for example output witness_bucket_policy_json of the iam module. Statement ids must not repeat the module's own."
+  type        = list(string)
+  default     = []
+}
+
+variable "replication_source_role_arns" {
+  description = "For a replica in another account than its source: the source bucket's replication role ARNs (output replication_role_arn of the source's bucket module), which this bucket's policy then lets replicate into it. Empty for no cross-account grant."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.replication_source_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", arn))])
+    error_message = "Every replication_source_role_arns entry must be an IAM role ARN."
   }
 }
 

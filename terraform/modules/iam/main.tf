@@ -1,8 +1,12 @@
-# Three identities with the least privilege each job needs, all confined to
+# Four identities with the least privilege each job needs, all confined to
 # one key prefix of the locked bucket:
-#   agent   - writes and locks new objects, extends locks, reads and lists; never deletes
+#   agent   - writes and locks new objects, extends locks, reads and lists; never deletes,
+#             never writes the witness's prefix
 #   restore - reads and lists only
-#   gc      - deletes object versions (Object Lock refuses every locked one) and lists
+#   witness - reads and lists the agents' prefix, writes only <prefix>_witness/; never deletes
+#             (witness.tf; made with the aws.witness provider, ideally in another account)
+#   gc      - deletes object versions (Object Lock refuses every locked one) and lists; a role
+#             that only the witness may assume (witness.tf)
 # See docs/terraform.md for what each permission is for.
 
 locals {
@@ -11,22 +15,46 @@ locals {
 
   objects_arn = "${var.bucket_arn}/${var.prefix}*"
   list_prefix = "${var.prefix}*"
+  # The witness's own prefix: a repository name never starts with '_', so no repository can be called this.
+  witness_prefix      = "${var.prefix}_witness/"
+  witness_objects_arn = "${var.bucket_arn}/${var.prefix}_witness/*"
+
+  # What no segvault identity may ever do to the bucket or its objects; an explicit Deny, so a broader
+  # policy attached later cannot grant it.
+  never = [
+    "s3:Delete*",
+    "s3:BypassGovernanceRetention",
+    "s3:Put*Configuration",
+    "s3:PutBucketPolicy",
+    "s3:PutBucketVersioning",
+    "s3:PutBucketAcl",
+    "s3:PutObjectAcl",
+    "s3:PutObjectVersionAcl",
+    "s3:PutBucketPublicAccessBlock",
+    "s3:PutBucketOwnershipControls",
+    "s3:PutObjectLegalHold",
+  ]
 
   # A KMS key ARN is arn:<partition>:kms:<region>:<account>:key/<id>.
   kms_via_s3 = local.use_kms ? "s3.${split(":", var.kms_key_arn)[3]}.amazonaws.com" : null
 
-  policies = tomap({
+  # The identities made in the bucket's account with the default provider, as roles or users; gc is always a
+  # role (only the witness may assume it) and the witness is made with the aws.witness provider (witness.tf).
+  account_policies = tomap({
     agent   = data.aws_iam_policy_document.agent.json
     restore = data.aws_iam_policy_document.restore.json
     gc      = data.aws_iam_policy_document.gc.json
   })
+  policies = merge(local.account_policies, { witness = data.aws_iam_policy_document.witness.json })
   descriptions = {
     agent   = "segvault agent: write and lock new objects under ${var.prefix}, extend locks, read and list; no delete"
     restore = "segvault restore: read and list objects under ${var.prefix}; no write"
-    gc      = "segvault gc: list, read and delete object versions under ${var.prefix} whose lock has run out"
+    gc      = "segvault gc: list, read and delete object versions under ${var.prefix} whose lock has run out; assumable only by the witness"
+    witness = "segvault witness: read and list ${var.prefix}, write and lock only ${local.witness_prefix}; no delete"
   }
-  roles = local.use_roles ? local.policies : {}
-  users = local.use_roles ? {} : local.policies
+  host_identities = toset(["agent", "restore"])
+  roles           = local.use_roles ? local.host_identities : toset([])
+  users           = local.use_roles ? toset([]) : local.host_identities
 }
 
 # ---------------------------------------------------------------- agent
@@ -106,22 +134,19 @@ data "aws_iam_policy_document" "agent" {
   # Guard rail: even if someone later attaches a broader policy to the agent,
   # it can never delete, bypass a lock, or change how the bucket is set up.
   statement {
-    sid    = "NeverDeleteOrReconfigure"
-    effect = "Deny"
-    actions = [
-      "s3:Delete*",
-      "s3:BypassGovernanceRetention",
-      "s3:Put*Configuration",
-      "s3:PutBucketPolicy",
-      "s3:PutBucketVersioning",
-      "s3:PutBucketAcl",
-      "s3:PutObjectAcl",
-      "s3:PutObjectVersionAcl",
-      "s3:PutBucketPublicAccessBlock",
-      "s3:PutBucketOwnershipControls",
-      "s3:PutObjectLegalHold",
-    ]
+    sid       = "NeverDeleteOrReconfigure"
+    effect    = "Deny"
+    actions   = local.never
     resources = [var.bucket_arn, "${var.bucket_arn}/*"]
+  }
+
+  # The witness's attestations are evidence only because the backup server cannot write them: the Allow
+  # above covers <prefix>*, which includes <prefix>_witness/, so this Deny carves it out.
+  statement {
+    sid       = "NeverWriteTheWitnessPrefix"
+    effect    = "Deny"
+    actions   = ["s3:PutObject*", "s3:AbortMultipartUpload"]
+    resources = [local.witness_objects_arn]
   }
 }
 
@@ -177,14 +202,20 @@ data "aws_iam_policy_document" "restore" {
       }
     }
   }
+
+  statement {
+    sid       = "NeverDeleteOrReconfigure"
+    effect    = "Deny"
+    actions   = local.never
+    resources = [var.bucket_arn, "${var.bucket_arn}/*"]
+  }
 }
 
 # ---------------------------------------------------------------- gc
 
-# gc decides what to delete from listings, the restore points it reads and the
-# lock of each candidate version; so it lists, reads and deletes versions, and
-# nothing else. Object Lock in COMPLIANCE mode refuses to delete any version
-# that is still locked.
+# gc decides what to delete from listings, the restore points and attestations it reads and the lock of
+# each candidate version; so it lists, reads and deletes versions, and nothing else. Object Lock in
+# COMPLIANCE mode refuses to delete any version that is still locked.
 data "aws_iam_policy_document" "gc" {
   statement {
     sid       = "ListOwnPrefix"
@@ -231,10 +262,10 @@ data "aws_iam_policy_document" "gc" {
   }
 }
 
-# ---------------------------------------------------------------- identities
+# ---------------------------------------------------------------- identities in the bucket's account
 
 resource "aws_iam_policy" "this" {
-  for_each = local.policies
+  for_each = local.account_policies
 
   name        = "${var.name_prefix}-${each.key}"
   description = local.descriptions[each.key]
@@ -242,8 +273,9 @@ resource "aws_iam_policy" "this" {
   tags        = var.tags
 }
 
+# Who may assume the agent, restore and witness roles (the witness's is used in witness.tf).
 data "aws_iam_policy_document" "trust" {
-  for_each = local.roles
+  for_each = local.use_roles ? setunion(local.host_identities, ["witness"]) : toset([])
 
   dynamic "statement" {
     for_each = length(var.trusted_principals[each.key].aws) > 0 ? [var.trusted_principals[each.key].aws] : []
@@ -302,7 +334,7 @@ resource "aws_iam_role_policy_attachment" "this" {
 }
 
 resource "aws_iam_instance_profile" "this" {
-  for_each = var.create_instance_profiles ? local.roles : {}
+  for_each = var.create_instance_profiles ? local.roles : toset([])
 
   name = "${var.name_prefix}-${each.key}"
   role = aws_iam_role.this[each.key].name

@@ -1,5 +1,5 @@
 variable "name_prefix" {
-  description = "Prefix of the IAM role/user and policy names; the identities are <name_prefix>-agent, <name_prefix>-restore and <name_prefix>-gc."
+  description = "Prefix of the IAM role/user and policy names; the identities are <name_prefix>-agent, <name_prefix>-restore, <name_prefix>-witness and <name_prefix>-gc."
   type        = string
   default     = "segvault"
 
@@ -52,30 +52,48 @@ variable "identity_type" {
 }
 
 variable "trusted_principals" {
-  description = "Who may assume each role (identity_type = \"role\"): AWS principal ARNs and service principals per identity. Each identity needs at least one entry. Ignored for users."
+  description = "Who may assume each role (identity_type = \"role\"): AWS principal ARNs and service principals for agent, restore and witness. Each needs at least one entry. gc takes none: only the witness identity may assume it (leave gc out). Ignored for users."
   type = object({
     agent   = object({ aws = optional(list(string), []), services = optional(list(string), []) })
     restore = object({ aws = optional(list(string), []), services = optional(list(string), []) })
-    gc      = object({ aws = optional(list(string), []), services = optional(list(string), []) })
+    witness = object({ aws = optional(list(string), []), services = optional(list(string), []) })
+    gc      = optional(object({ aws = optional(list(string), []), services = optional(list(string), []) }), {})
   })
   default = {
     agent   = {}
     restore = {}
-    gc      = {}
+    witness = {}
   }
 
   validation {
     condition = alltrue(flatten([
-      for identity in ["agent", "restore", "gc"] : [
+      for identity in ["agent", "restore", "witness"] : [
         for arn in var.trusted_principals[identity].aws : can(regex("^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:", arn))
       ]
     ]))
     error_message = "Every trusted_principals.<identity>.aws entry must be an IAM or STS ARN (arn:aws:iam::<account>:...)."
   }
+
+  validation {
+    condition     = length(var.trusted_principals.gc.aws) + length(var.trusted_principals.gc.services) == 0
+    error_message = "trusted_principals.gc must be empty: the gc role is assumable only by the witness identity this module makes (and with MFA when require_mfa = true), so that no credential on the backup server or the prune host can delete. Remove gc and set trusted_principals.witness to the witness host's principal."
+  }
+}
+
+variable "require_mfa" {
+  description = "Let the witness assume the gc role only when the AssumeRole call carries MFA (aws:MultiFactorAuthPresent). Only an IAM user's MFA device can provide it, so with a witness role running from an instance profile gc becomes a manual act of an operator; see docs/terraform.md."
+  type        = bool
+  default     = false
+}
+
+variable "witness_permissions_boundary_arn" {
+  description = "Optional permissions boundary for the witness role or user, which lives in the account of the aws.witness provider (var.permissions_boundary_arn names a policy of the bucket's account)."
+  type        = string
+  default     = null
 }
 
 variable "create_instance_profiles" {
-  description = "Also create an EC2 instance profile per role (for a backup server or operator host that runs in EC2). Only with identity_type = \"role\"."
+  description = "Also create an EC2 instance profile for the agent, restore and witness roles (for hosts that run in EC2). Only with identity_type = \"role\"."
   type        = bool
   default     = false
 }

@@ -31,7 +31,7 @@ variables {
   trusted_principals = {
     agent   = { aws = ["arn:aws:iam::123456789012:role/backup-server"] }
     restore = { aws = ["arn:aws:iam::123456789012:role/operator"] }
-    gc      = { aws = ["arn:aws:iam::123456789012:role/operator"] }
+    witness = { services = ["ec2.amazonaws.com"] }
   }
   repos = [{ name = "acme-prod", path = "/srv/borg-repos/acme-prod" }]
 }

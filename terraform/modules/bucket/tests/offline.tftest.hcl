@@ -25,12 +25,17 @@ variables {
   max_retention_days     = 55
 }
 
-run "kms_bucket_without_replication" {
+run "sse_s3_bucket_without_replication_by_default" {
   command = apply
 
   assert {
-    condition     = length(aws_kms_key.this) == 1 && length(aws_s3_bucket_replication_configuration.this) == 0
-    error_message = "Expected a dedicated KMS key and no replication."
+    condition     = length(aws_kms_key.this) == 0 && output.kms_key_arn == null && output.sse_algorithm == "AES256" && length(aws_s3_bucket_replication_configuration.this) == 0
+    error_message = "By default the bucket must use SSE-S3 (no KMS key anyone could disable) and not replicate."
+  }
+
+  assert {
+    condition     = length(data.aws_caller_identity.current) == 0
+    error_message = "Without replication or a KMS key no account lookup is needed."
   }
 
   assert {
@@ -77,16 +82,124 @@ run "put_once_can_be_switched_off_for_endpoints_without_the_key" {
   }
 }
 
-run "sse_s3_bucket" {
+# plan only: the key has prevent_destroy, so a key applied here could not be torn down after the test.
+run "kms_key_only_the_break_glass_role_may_disable_or_delete" {
   command = plan
 
   variables {
-    sse_algorithm = "AES256"
+    sse_algorithm            = "aws:kms"
+    default_retention_days   = 20
+    generation_days          = 5
+    max_retention_days       = 35
+    kms_break_glass_role_arn = "arn:aws:iam::123456789012:role/break-glass"
+    kms_key_user_arns        = ["arn:aws:iam::210987654321:role/segvault-witness"]
   }
 
   assert {
-    condition     = length(aws_kms_key.this) == 0 && output.kms_key_arn == null
-    error_message = "SSE-S3 must not create a KMS key."
+    condition     = length(aws_kms_key.this) == 1 && aws_kms_key.this[0].deletion_window_in_days == 30 && aws_kms_key.this[0].enable_key_rotation
+    error_message = "Expected a rotated KMS key with a 30-day deletion window."
+  }
+
+  assert {
+    condition = length([
+      for s in data.aws_iam_policy_document.kms[0].statement : s
+      if s.sid == "OnlyBreakGlassMayDisableDeleteRepolicyOrGrant" && s.effect == "Deny"
+      && toset(s.actions) == toset(["kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:CreateGrant"])
+      && toset([for c in s.condition : "${c.test} ${c.variable} ${join(",", c.values)}"]) == toset(["ArnNotEquals aws:PrincipalArn arn:aws:iam::123456789012:role/break-glass"])
+    ]) == 1
+    error_message = "The key policy must deny DisableKey, ScheduleKeyDeletion, PutKeyPolicy and CreateGrant to all but the break-glass role."
+  }
+
+  assert {
+    condition = length([
+      for s in data.aws_iam_policy_document.kms[0].statement : s
+      if s.sid == "AccountIamPoliciesMayGrantUse" && s.principals == toset([{ type = "AWS", identifiers = toset(["arn:aws:iam::123456789012:root"]) }])
+    ]) == 1
+    error_message = "The key policy must let the account's IAM policies grant use of the key."
+  }
+
+  assert {
+    condition = length([
+      for s in data.aws_iam_policy_document.kms[0].statement : s
+      if s.sid == "OtherAccountsUseThroughS3" && s.principals == toset([{ type = "AWS", identifiers = toset(["arn:aws:iam::210987654321:role/segvault-witness"]) }])
+      && !contains(s.actions, "kms:*")
+    ]) == 1
+    error_message = "The witness of another account must be allowed to use the key through S3, and nothing more."
+  }
+}
+
+run "rejects_a_kms_key_without_a_break_glass_role" {
+  command = plan
+
+  variables {
+    sse_algorithm          = "aws:kms"
+    default_retention_days = 20
+    generation_days        = 5
+    max_retention_days     = 35
+  }
+
+  expect_failures = [aws_kms_key.this]
+}
+
+run "rejects_a_deletion_window_not_longer_than_d_plus_g" {
+  command = plan
+
+  variables {
+    sse_algorithm            = "aws:kms"
+    generation_days          = 10
+    kms_break_glass_role_arn = "arn:aws:iam::123456789012:role/break-glass"
+  }
+
+  expect_failures = [aws_kms_key.this]
+}
+
+run "rejects_a_kms_key_without_g" {
+  command = plan
+
+  variables {
+    sse_algorithm            = "aws:kms"
+    default_retention_days   = 20
+    max_retention_days       = 35
+    kms_break_glass_role_arn = "arn:aws:iam::123456789012:role/break-glass"
+  }
+
+  expect_failures = [aws_kms_key.this]
+}
+
+run "an_existing_key_needs_no_break_glass_role" {
+  command = plan
+
+  variables {
+    sse_algorithm = "aws:kms"
+    kms_key_arn   = "arn:aws:kms:eu-central-1:123456789012:key/0b5e1d2c-1111-2222-3333-444455556666"
+  }
+
+  assert {
+    condition     = length(aws_kms_key.this) == 0 && output.kms_key_arn == "arn:aws:kms:eu-central-1:123456789012:key/0b5e1d2c-1111-2222-3333-444455556666"
+    error_message = "A caller's key is used as given (its policy is the caller's business)."
+  }
+}
+
+run "replica_in_another_account_lets_the_source_replicate" {
+  command = plan
+
+  variables {
+    replication_source_role_arns = ["arn:aws:iam::210987654321:role/segvault-replication-1"]
+    additional_policy_documents  = ["{\"Version\":\"2012-10-17\",\"Statement\":[]}"]
+  }
+
+  assert {
+    condition = length(data.aws_iam_policy_document.replica_grants) == 1 && alltrue([
+      for s in data.aws_iam_policy_document.replica_grants[0].statement :
+      s.principals == toset([{ type = "AWS", identifiers = toset(["arn:aws:iam::210987654321:role/segvault-replication-1"]) }])
+      && !anytrue([for a in s.actions : strcontains(a, "Delete")])
+    ])
+    error_message = "The replica's policy must let exactly the source's replication role replicate, never delete."
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.bucket.source_policy_documents) == 4
+    error_message = "The replica grants and the additional document must be merged into the bucket policy."
   }
 }
 
@@ -94,6 +207,11 @@ run "replication" {
   command = plan
 
   variables {
+    sse_algorithm            = "aws:kms"
+    default_retention_days   = 20
+    generation_days          = 5
+    max_retention_days       = 35
+    kms_break_glass_role_arn = "arn:aws:iam::123456789012:role/break-glass"
     replication = {
       destination_bucket_arn  = "arn:aws:s3:::segvault-example-1-replica"
       destination_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/0b5e1d2c-1111-2222-3333-777788889999"
@@ -110,7 +228,12 @@ run "rejects_kms_replication_without_replica_key" {
   command = plan
 
   variables {
-    replication = { destination_bucket_arn = "arn:aws:s3:::segvault-example-1-replica" }
+    sse_algorithm            = "aws:kms"
+    default_retention_days   = 20
+    generation_days          = 5
+    max_retention_days       = 35
+    kms_break_glass_role_arn = "arn:aws:iam::123456789012:role/break-glass"
+    replication              = { destination_bucket_arn = "arn:aws:s3:::segvault-example-1-replica" }
   }
 
   expect_failures = [aws_s3_bucket_replication_configuration.this]

@@ -60,8 +60,45 @@ class BucketModuleTest {
         assertThat(sse.block("apply_server_side_encryption_by_default").text("kms_master_key_id"))
             .isEqualTo("local.kms_key_arn");
         assertThat(bucket.resource("aws_kms_key", "this").literal("enable_key_rotation")).isEqualTo("true");
+        // SSE-S3 by default: no key that an IAM administrator could disable or schedule for deletion
         assertThat(bucket.all("variable").stream().filter(v -> v.is("variable", "sse_algorithm")).findFirst()
-            .orElseThrow().literal("default")).isEqualTo("aws:kms");
+            .orElseThrow().literal("default")).isEqualTo("AES256");
+    }
+
+    @Test
+    void aCreatedKeyMayBeDisabledDeletedRepoliciedOrGrantedOnlyByTheBreakGlassRole() {
+        HclBlock key = bucket.resource("aws_kms_key", "this");
+        assertThat(key.text("policy")).isEqualTo("one(data.aws_iam_policy_document.kms[*].json)");
+        assertThat(bucket.localList("kms_guarded_actions")).containsExactlyInAnyOrder(
+            "kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:CreateGrant");
+        assertThat(bucket.policy("kms")).filteredOn(PolicyStatement::denies).singleElement().satisfies(guard -> {
+            assertThat(guard.actions()).containsExactly("local.kms_guarded_actions");
+            assertThat(guard.principals()).containsExactly("AWS *");
+            assertThat(guard.conditions()).containsExactly(new PolicyStatement.Condition("ArnNotEquals",
+                "aws:PrincipalArn", List.of("var.kms_break_glass_role_arn")));
+        });
+        // others may only use the key, and only through S3
+        assertThat(bucket.policy("kms")).filteredOn(PolicyStatement::allows)
+            .filteredOn(s -> !s.sid().equals("AccountIamPoliciesMayGrantUse")).singleElement().satisfies(use -> {
+                assertThat(use.actions()).containsExactlyInAnyOrder("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey");
+                assertThat(use.hasCondition("StringEquals", "kms:ViaService", "local.s3_via_service")).isTrue();
+            });
+        // a plan that would delete the key (switching an existing bucket to SSE-S3) fails instead
+        assertThat(key.block("lifecycle").literal("prevent_destroy")).isEqualTo("true");
+        assertThat(key.block("lifecycle").blocks("precondition")).extracting(p -> p.text("condition")).containsExactly(
+            "var.kms_break_glass_role_arn != null",
+            "var.generation_days != null && var.kms_key_deletion_window_days > var.default_retention_days + "
+                + "coalesce(var.generation_days, 0)");
+    }
+
+    @Test
+    void aReplicaInAnotherAccountLetsTheSourceReplicateButNeverDelete() {
+        assertThat(bucket.policy("replica_grants")).isNotEmpty().allSatisfy(statement -> {
+            assertThat(statement.allows()).isTrue();
+            assertThat(statement.principals()).containsExactly("AWS var.replication_source_role_arns");
+            assertThat(statement.actions()).noneMatch(a -> a.contains("Delete") || a.contains("*")
+                || a.startsWith("s3:Put"));
+        });
     }
 
     @Test
@@ -73,7 +110,9 @@ class BucketModuleTest {
         }
         assertThat(bucket.data("aws_iam_policy_document", "bucket").text("source_policy_documents"))
             .isEqualTo("concat(var.deny_insecure_transport, ?, [data.aws_iam_policy_document.tls.json], :, [], "
-                + "var.policy_lock_conditions, ?, [data.aws_iam_policy_document.lock_conditions.json], :, [])");
+                + "var.policy_lock_conditions, ?, [data.aws_iam_policy_document.lock_conditions.json], :, [], "
+                + "local.replica_of_another_account, ?, [data.aws_iam_policy_document.replica_grants[0].json], :, [], "
+                + "var.additional_policy_documents)");
     }
 
     @Test

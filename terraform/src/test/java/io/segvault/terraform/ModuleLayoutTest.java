@@ -16,7 +16,8 @@ class ModuleLayoutTest {
         List<Path> configurations = TerraformTree.configurations();
         assertThat(configurations).extracting(p -> TerraformTree.ROOT.relativize(p).toString().replace('\\', '/'))
             .containsExactlyInAnyOrder("modules/bucket", "modules/iam", "modules/agent-config",
-                "examples/aws-single-region", "examples/aws-with-replica", "examples/s3-compatible");
+                "examples/aws-single-region", "examples/aws-with-replica", "examples/aws-with-witness",
+                "examples/s3-compatible");
         for (Path dir : configurations) {
             for (String file : List.of("main.tf", "variables.tf", "outputs.tf", "versions.tf")) {
                 assertThat(dir.resolve(file)).as("%s/%s", dir, file).isRegularFile();
@@ -61,11 +62,12 @@ class ModuleLayoutTest {
 
     @Test
     void examplesGiveTheAgentEverythingItsConfigNeeds() {
-        for (String example : List.of("examples/aws-single-region", "examples/aws-with-replica")) {
+        for (String example : List.of("examples/aws-single-region", "examples/aws-with-replica",
+            "examples/aws-with-witness")) {
             Configuration configuration = TerraformTree.load(example);
             assertThat(configuration.all("output")).extracting(o -> o.labels().get(0))
                 .contains("bucket", "region", "prefix", "agent_role_arn", "restore_role_arn", "gc_role_arn",
-                    "agent_yaml");
+                    "witness_role_arn", "witness_prefix", "agent_yaml");
             assertThat(configuration.module("agent_config").literal("source")).isEqualTo("../../modules/agent-config");
             assertThat(configuration.module("agent_config").text("bucket")).isEqualTo("module.bucket.bucket_name");
             assertThat(configuration.module("agent_config").text("prefix")).isEqualTo("module.iam.prefix");
@@ -75,15 +77,41 @@ class ModuleLayoutTest {
     }
 
     @Test
-    void theReplicaIsALockedBucketFromTheSameModuleInAnotherRegion() {
+    void theReplicaIsALockedBucketFromTheSameModuleInAnotherAccountAndRegion() {
         Configuration example = TerraformTree.load("examples/aws-with-replica");
         HclBlock replica = example.module("replica");
         assertThat(replica.literal("source")).isEqualTo("../../modules/bucket");
         assertThat(replica.text("max_retention_days")).isEqualTo("local.max_retention_days");
+        assertThat(replica.text("replication_source_role_arns")).isEqualTo("[module.bucket.replication_role_arn]");
         HclBlock primary = example.module("bucket");
         assertThat(primary.text("replication")).contains("module.replica.bucket_arn", "module.replica.kms_key_arn");
-        assertThat(example.all("check")).singleElement().satisfies(check -> assertThat(
-            check.block("assert").text("condition")).isEqualTo("var.replica_region != var.region"));
+        assertThat(providerAssumingARole(example, "replica").text("role_arn")).isEqualTo("var.replica_account_role_arn");
+        assertThat(example.all("check")).extracting(check -> check.block("assert").text("condition")).containsExactly(
+            "data.aws_caller_identity.replica.account_id != data.aws_caller_identity.primary.account_id",
+            "var.replica_region != var.region");
+    }
+
+    @Test
+    void theWitnessExampleMakesTheWitnessInAnotherAccountAndGivesItTheBucketPolicyItNeeds() {
+        Configuration example = TerraformTree.load("examples/aws-with-witness");
+        assertThat(providerAssumingARole(example, "witness").text("role_arn")).isEqualTo("var.witness_account_role_arn");
+        HclBlock iam = example.module("iam");
+        assertThat(iam.object("providers").text("aws.witness")).isEqualTo("aws.witness");
+        assertThat(example.module("bucket").text("additional_policy_documents"))
+            .isEqualTo("[module.iam.witness_bucket_policy_json]");
+        assertThat(example.all("check")).singleElement().satisfies(check -> assertThat(check.block("assert")
+            .text("condition")).isEqualTo(
+                "data.aws_caller_identity.witness.account_id != data.aws_caller_identity.bucket.account_id"));
+        for (String other : List.of("examples/aws-single-region", "examples/aws-with-replica")) {
+            assertThat(TerraformTree.load(other).module("iam").object("providers").text("aws.witness")).as(other)
+                .isEqualTo("aws");
+        }
+    }
+
+    private static HclBlock providerAssumingARole(Configuration example, String alias) {
+        HclBlock provider = example.all("provider").stream().filter(p -> p.attribute("alias").isPresent()
+            && p.literal("alias").equals(alias)).findFirst().orElseThrow();
+        return provider.block("assume_role");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.segvault.terraform;
 
+import com.bertramlabs.plugins.hcl4j.symbols.HCLArray;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,7 +9,8 @@ import java.util.List;
  * {@code dynamic "statement"} blocks (which exist only under a condition, such as SSE-KMS being on).
  */
 record PolicyStatement(String where, String sid, String effect, List<String> actions, List<String> resources,
-                       List<Condition> conditions, List<String> principals, boolean dynamic) {
+                       List<String> notResources, List<Condition> conditions, List<String> principals,
+                       boolean dynamic) {
 
     /** A {@code condition} block: operator, key and the values as text. */
     record Condition(String test, String variable, List<String> values) {
@@ -25,14 +27,21 @@ record PolicyStatement(String where, String sid, String effect, List<String> act
         List<Condition> conditions = statement.blocks("condition").stream()
             .map(c -> new Condition(c.literal("test"), c.literal("variable"), c.list("values"))).toList();
         List<String> principals = statement.blocks("principals").stream()
-            .flatMap(p -> p.list("identifiers").stream().map(id -> p.literal("type") + " " + id))
+            .flatMap(p -> listOrReference(p, "identifiers").stream().map(id -> p.literal("type") + " " + id))
             .toList();
         return new PolicyStatement(statement.where(),
             statement.attribute("sid").isPresent() ? statement.literal("sid") : "",
             statement.attribute("effect").isPresent() ? statement.literal("effect") : "Allow",
-            statement.list("actions"),
+            listOrReference(statement, "actions"),
             statement.attribute("resources").isPresent() ? statement.list("resources") : List.of(),
+            statement.attribute("not_resources").isPresent() ? statement.list("not_resources") : List.of(),
             conditions, principals, dynamic);
+    }
+
+    /** A list attribute's elements, or a reference to one ({@code actions = local.never}) as its only element. */
+    private static List<String> listOrReference(HclBlock block, String name) {
+        return block.attribute(name).filter(v -> !(v instanceof HCLArray)).map(v -> List.of(block.text(name)))
+            .orElseGet(() -> block.list(name));
     }
 
     boolean allows() {

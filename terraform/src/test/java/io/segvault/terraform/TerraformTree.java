@@ -1,11 +1,15 @@
 package io.segvault.terraform;
 
+import com.bertramlabs.plugins.hcl4j.symbols.HCLArray;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** The Terraform code of this Maven module: terraform/modules/* and terraform/examples/*. */
@@ -60,6 +64,7 @@ final class TerraformTree {
 
     /** The top-level blocks of one Terraform configuration directory. */
     record Configuration(Path dir, List<HclBlock> blocks) {
+        private static final Pattern SOURCE = Pattern.compile("data\\.aws_iam_policy_document\\.(\\w+)\\.json");
 
         List<HclBlock> all(String type) {
             return blocks.stream().filter(b -> b.type().equals(type)).toList();
@@ -84,8 +89,25 @@ final class TerraformTree {
                 .orElseThrow(() -> new NoSuchElementException(dir + " defines no local '" + name + "'"));
         }
 
+        /** The elements of a local value that is a list literal, each as {@link Expressions#text}. */
+        List<String> localList(String name) {
+            return all("locals").stream().filter(b -> b.attributes().containsKey(name)).findFirst()
+                .map(b -> b.list(name))
+                .orElseThrow(() -> new NoSuchElementException(dir + " defines no local '" + name + "'"));
+        }
+
+        /**
+         * The statements of a policy document and of the documents of this configuration it lists in
+         * {@code source_policy_documents = [data.aws_iam_policy_document.<name>.json, ...]}.
+         */
         List<PolicyStatement> policy(String documentName) {
-            return PolicyStatement.of(data("aws_iam_policy_document", documentName));
+            HclBlock document = data("aws_iam_policy_document", documentName);
+            List<PolicyStatement> statements = new ArrayList<>(PolicyStatement.of(document));
+            document.attribute("source_policy_documents").filter(HCLArray.class::isInstance)
+                .ifPresent(sources -> document.list("source_policy_documents").stream()
+                    .map(SOURCE::matcher).filter(Matcher::matches)
+                    .forEach(m -> statements.addAll(policy(m.group(1)))));
+            return List.copyOf(statements);
         }
 
         private HclBlock find(String type, String... labels) {
