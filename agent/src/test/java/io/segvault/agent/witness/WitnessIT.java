@@ -281,8 +281,8 @@ class WitnessIT {
         Cli.Running witness = Cli.start(tmp.resolve("out"), as(WITNESS), "witness", "--config", witnessCfg.toString());
         try (PrometheusServer prom = PrometheusServer.start(tmp.resolve("prom"), port, rules)) {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() ->
-                    assertThat(Scrape.of(port).value("segvault_witness_attested_age_seconds", "repo", REPO)).isPresent()
-                            .hasValueSatisfying(v -> assertThat(v).isNotNaN()));
+                    assertThat(Scrape.of(port).value("segvault_witness_attested_age_seconds", "repo", REPO).orElseThrow())
+                            .as("the witness attested the agent's point").isNotNaN());
             double first = Scrape.of(port).value("segvault_witness_point_age_seconds", "repo", REPO).orElseThrow();
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                     assertThat(Scrape.of(port).value("segvault_witness_point_age_seconds", "repo", REPO).orElseThrow())
