@@ -2,13 +2,24 @@
 # bench/pull-mode.sh: initial replication of one repository by `segvault sync`, local mode against pull mode
 # (sftp:// through a real sshd on loopback, chrooted read-only account as in docs/pull-mode.md), alternating,
 # ROUNDS rounds, each into a fresh prefix of one new locked bucket on the test S3 server
-# (eval "$(scripts/s3-server.sh env)" first). Run as root. Prints one line per run and the medians.
-# Scale: PULL_BENCH_MIB (256) of random data in 8 MiB segments, PULL_BENCH_ROUNDS (3).
+# (eval "$(scripts/s3-server.sh env)" first). Run as root. Prints one line per run (wall time, the agent's CPU,
+# the sshd side's CPU, the load average) and the medians; then the commit-to-offsite latency of pull mode:
+# `segvault run` on the sftp:// repository while PULL_BENCH_COMMITS borg creates are made on the "server" side, each
+# timed from the new index.T's modification time to the daemon's segvault_repo_offsite_transaction reaching T.
+# Scale: PULL_BENCH_MIB (256) of random data in 8 MiB segments, PULL_BENCH_ROUNDS (3), PULL_BENCH_COMMITS (20;
+# 0 = no latency run), PULL_BENCH_POLL (the daemon's follow.pollInterval, 10s).
+# PULL_BENCH_JAR: the segvault.jar to time (default agent/target/segvault.jar); PULL_BENCH_BEFORE_JAR: another jar
+# timed in pull mode in the same rounds (row "sftp-before"), e.g. a build of the previous commit.
+# PULL_BENCH_MODES: the modes timed (local sftp; the first is the reference of the ratios).
+# PULL_BENCH_JAVA_OPTS: JVM options of every timed run (e.g. a -XX:StartFlightRecording for a profile).
+# PULL_BENCH_PROBE=1: instead, time only the raw SFTP read of a PULL_BENCH_MIB file with bench/SftpReadSpeed.java for
+# each of PROBE_KEX, PROBE_CIPHERS and PROBE_REQUESTS (0 = 1 MiB positional reads; else the read-ahead request size).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-MIB=${PULL_BENCH_MIB:-256} ROUNDS=${PULL_BENCH_ROUNDS:-3}
-JAR=$ROOT/agent/target/segvault.jar
+MIB=${PULL_BENCH_MIB:-256} ROUNDS=${PULL_BENCH_ROUNDS:-3} COMMITS=${PULL_BENCH_COMMITS:-20} POLL=${PULL_BENCH_POLL:-10s}
+JAR=${PULL_BENCH_JAR:-$ROOT/agent/target/segvault.jar} BEFORE_JAR=${PULL_BENCH_BEFORE_JAR:-}
+read -r -a JOPTS <<<"${PULL_BENCH_JAVA_OPTS:-}"
 [ -f "$JAR" ] || ./mvnw -B -q -DskipTests package
 [ -n "${SEGVAULT_TEST_S3_ENDPOINT:-}" ] || { echo "eval \"\$(scripts/s3-server.sh env)\" first" >&2; exit 2; }
 [ -x /usr/sbin/sshd ] || { echo "needs /usr/sbin/sshd (apt-get install openssh-server)" >&2; exit 2; }
@@ -51,9 +62,21 @@ borg --umask 0027 init -e none "$REPO"
 borg --umask 0027 config "$REPO" max_segment_size 8M
 mkdir -p "$BASE/src"; head -c $((MIB << 20)) /dev/urandom >"$BASE/src/data"
 borg --umask 0027 create "$REPO::a1" "$BASE/src"
+if [ "${PULL_BENCH_PROBE:-0}" = 1 ]; then # the raw SFTP read, per cipher and key exchange (bench/SftpReadSpeed.java)
+  head -c $((MIB << 20)) /dev/urandom >"$REPOS/probe.bin"; chgrp $USER_ "$REPOS/probe.bin"; chmod 0640 "$REPOS/probe.bin"
+  for kex in ${PROBE_KEX:-curve25519-sha256 sntrup761x25519-sha512}; do
+    for cipher in ${PROBE_CIPHERS:-chacha20-poly1305@openssh.com aes128-gcm@openssh.com aes256-gcm@openssh.com aes128-ctr}; do
+      for request in ${PROBE_REQUESTS:-0}; do # 0: positional 1 MiB reads; else the stream's request size
+        java -cp "$JAR" bench/SftpReadSpeed.java $USER_ 127.0.0.1 "$PORT" "$BASE/client" "$BASE/known_hosts" \
+          /srv/borg-repos/probe.bin $cipher $kex $request 2>"$BASE/probe.err" || tail -3 "$BASE/probe.err"
+      done
+    done
+  done
+  exit 0
+fi
 BUCKET=sv-pullbench-$(date +%m%d%H%M%S)
 java -cp "$JAR" bench/CreateLockedBucket.java "$BUCKET"
-config() { # $1 prefix, $2 repo location
+config() { # $1 prefix, $2 repo location, $3 metrics address (none)
   cat <<YAML
 bucket: $BUCKET
 endpoint: $SEGVAULT_TEST_S3_ENDPOINT
@@ -61,25 +84,69 @@ pathStyle: true
 prefix: "$1"
 state: $BASE/state-$1
 retention: {duration: 2h, generation: 1h}
-metrics: {address: ""}
+metrics: {address: "${3:-}"}
 repos: [{name: acme, path: "$2"}]
 ssh: {keyFile: $BASE/client, knownHosts: $BASE/known_hosts}
+follow: {pollInterval: $POLL}
 YAML
 }
+# CPU seconds (user + system) of the reaped children of sshd: every session process of a finished sync
+sshd_cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($16 + $17) / hz}' "/proc/$SSHD/stat"; }
+load() { cut -d' ' -f1 /proc/loadavg; }
 declare -A times
+read -r -a MODES <<<"${PULL_BENCH_MODES:-local sftp}"; [ -n "$BEFORE_JAR" ] && MODES+=(sftp-before)
+SFTP_URL=sftp://$USER_@127.0.0.1:$PORT/srv/borg-repos/acme
 for round in $(seq 1 "$ROUNDS"); do
-  for mode in local sftp; do
-    prefix=${mode}${round}/
-    loc=$REPO; [ $mode = sftp ] && loc=sftp://$USER_@127.0.0.1:$PORT/srv/borg-repos/acme
+  for mode in "${MODES[@]}"; do
+    prefix=${mode}${round}/ jar=$JAR loc=$SFTP_URL
+    [ $mode = local ] && loc=$REPO
+    [ $mode = sftp-before ] && jar=$BEFORE_JAR
     config "$prefix" "$loc" >"$BASE/$mode$round.yaml"
-    start=$(date +%s.%N)
-    java -jar "$JAR" sync --config "$BASE/$mode$round.yaml" >"$BASE/$mode$round.log" 2>&1 || { cat "$BASE/$mode$round.log"; exit 1; }
+    l0=$(load) s0=$(sshd_cpu) start=$(date +%s.%N)
+    /usr/bin/time -f '%U %S' -o "$BASE/cpu" java "${JOPTS[@]}" -jar "$jar" sync --config "$BASE/$mode$round.yaml" \
+      >"$BASE/$mode$round.log" 2>&1 || { cat "$BASE/$mode$round.log"; exit 1; }
     t=$(echo "$(date +%s.%N) - $start" | bc)
     times[$mode]="${times[$mode]:-} $t"
-    printf '%s round %s: %.2f s (%s MiB)\n' "$mode" "$round" "$t" "$MIB"
+    printf '%-11s round %s: %6.2f s (%s MiB), agent CPU %6.2f s, sshd CPU %5.2f s, load %s -> %s\n' "$mode" "$round" "$t" \
+      "$MIB" "$(awk '{print $1 + $2}' "$BASE/cpu")" "$(echo "$(sshd_cpu) - $s0" | bc)" "$l0" "$(load)"
   done
 done
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-l=$(echo "${times[local]}" | median) s=$(echo "${times[sftp]}" | median)
-printf 'median: local %.2f s (%.0f MiB/s), sftp %.2f s (%.0f MiB/s), sftp/local throughput %.2f x\n' \
-  "$l" "$(echo "$MIB / $l" | bc -l)" "$s" "$(echo "$MIB / $s" | bc -l)" "$(echo "$l / $s" | bc -l)"
+l=$(echo "${times[local]}" | median)
+for mode in "${MODES[@]:1}"; do
+  s=$(echo "${times[$mode]}" | median)
+  printf 'median: local %.2f s (%.0f MiB/s), %s %.2f s (%.0f MiB/s), %s/local throughput %.2f x\n' \
+    "$l" "$(echo "$MIB / $l" | bc -l)" "$mode" "$s" "$(echo "$MIB / $s" | bc -l)" "$mode" "$(echo "$l / $s" | bc -l)"
+done
+[ "$COMMITS" -gt 0 ] || exit 0
+
+# commit-to-offsite: the daemon follows the sftp:// repository by polling; each commit is a small borg create
+MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+config latency/ "$SFTP_URL" "127.0.0.1:$MPORT" >"$BASE/latency.yaml"
+java "${JOPTS[@]}" -jar "$JAR" run --config "$BASE/latency.yaml" >"$BASE/latency.log" 2>&1 &
+DAEMON=$!
+trap 'kill $DAEMON 2>/dev/null || true; wait $DAEMON 2>/dev/null || true; kill $SSHD 2>/dev/null || true; rm -rf "$BASE"' EXIT
+offsite() { curl -s --max-time 2 "http://127.0.0.1:$MPORT/metrics" \
+  | awk 'index($0, "segvault_repo_offsite_transaction{") == 1 && index($0, "repo=\"acme\"") {printf "%d\n", $NF}'; }
+committed() { find "$REPO" -maxdepth 1 -name 'index.*' -printf '%f\n' | sed 's/^index\.//' | sort -n | tail -1; }
+t=$(committed) deadline=$((SECONDS + 300))
+until [ "$(offsite)" = "$t" ]; do
+  kill -0 $DAEMON 2>/dev/null || { cat "$BASE/latency.log"; exit 1; }
+  [ $SECONDS -lt $deadline ] || { echo "transaction $t not offsite within 300 s" >&2; exit 1; }
+  sleep 0.2
+done
+lat=()
+for i in $(seq 1 "$COMMITS"); do
+  head -c $((1 << 20)) /dev/urandom >"$BASE/src/new-$i"
+  borg --umask 0027 create "$REPO::c$i" "$BASE/src/new-$i"
+  t=$(committed) t_commit=$(stat -c %.9Y "$REPO/index.$t") deadline=$((SECONDS + 120))
+  until [ "$(offsite)" -ge "$t" ] 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || { echo "transaction $t not offsite within 120 s" >&2; exit 1; }
+    sleep 0.05
+  done
+  d=$(echo "$(date +%s.%N) - $t_commit" | bc)
+  lat+=("$d")
+  printf 'commit %2d: transaction %s offsite %.2f s after index.%s was written (load %s)\n' "$i" "$t" "$d" "$t" "$(load)"
+done
+printf 'commit-to-offsite, poll interval %s, %s commits: median %.2f s, max %.2f s\n' "$POLL" "$COMMITS" \
+  "$(echo "${lat[*]}" | median)" "$(printf '%s\n' "${lat[@]}" | sort -n | tail -1)"

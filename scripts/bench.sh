@@ -16,6 +16,7 @@
 #   BENCH_COMMITS        borg creates in the latency scenario (20)
 #   BENCH_DAEMON_PASSES  rescan passes of `segvault run` timed in S2 (10; one per second)
 #   BENCH_MAX_UPLOAD_GIB refuse to start when the planned upload is larger (12): every object stays locked
+#   BENCH_PULL           1: also run bench/pull-mode.sh (pull mode over SFTP: BENCH_SMALL_MIB, BENCH_ROUNDS, BENCH_COMMITS)
 # Other settings: BENCH_WORK (/tmp/segvault-bench), BENCH_OUT (bench/results), BENCH_DOC (docs/benchmarks.md;
 # "none" = do not touch it), BENCH_SEGVAULT_JAVA_OPTS (the launcher's default_opts), SV_CONCURRENCY,
 # SV_PART_SIZE, SV_PARTS_IN_FLIGHT, SV_MULTIPART_THRESHOLD (segvault's upload settings: product defaults),
@@ -55,6 +56,7 @@ RUN_ID=$(date +%m%d%H%M%S)
 
 # every object stays locked: 3 contenders x rounds x both repositories, the ceiling run, the small scenarios
 PLANNED_MIB=$((3 * ROUNDS * (BIG_MIB + SMALL_MIB) + BIG_MIB + MANY_SEGMENTS / 100 + 4 + COMMITS))
+[ "${BENCH_PULL:-1}" = 1 ] && PLANNED_MIB=$((PLANNED_MIB + 2 * ROUNDS * SMALL_MIB + SMALL_MIB + 2 * COMMITS))
 CAP_GIB=${BENCH_MAX_UPLOAD_GIB:-12}
 [ "$PLANNED_MIB" -le $((CAP_GIB * 1024)) ] \
   || die "this scale uploads about $((PLANNED_MIB / 1024)) GiB (> BENCH_MAX_UPLOAD_GIB=$CAP_GIB): lower the scale or raise the cap"
@@ -67,6 +69,7 @@ command -v borg >/dev/null || need+=(borgbackup)
 command -v rclone >/dev/null || need+=(rclone)
 [ -x /usr/bin/time ] || need+=(time)
 command -v curl >/dev/null || need+=(curl)
+[ "${BENCH_PULL:-1}" != 1 ] || [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || die "missing: ${need[*]} (install them, or run as root)"
@@ -141,6 +144,13 @@ scenario4
 scenario2
 scenario3
 limits
+# pull mode (sftp:// through a real sshd on loopback) against local mode, and its commit-to-offsite latency, on this
+# benchmark's server; BENCH_PULL=0 leaves it out. Its lines go to $OUT/pull-mode.txt (docs/benchmarks.md, "Pull mode").
+if [ "${BENCH_PULL:-1}" = 1 ]; then
+  say "pull mode: bench/pull-mode.sh"
+  PULL_BENCH_JAR=$JAR PULL_BENCH_MIB=$SMALL_MIB PULL_BENCH_ROUNDS=$ROUNDS PULL_BENCH_COMMITS=$COMMITS \
+    bench/pull-mode.sh | tee "$OUT/pull-mode.txt" || note "WARNING: bench/pull-mode.sh failed"
+fi
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg) ELAPSED=$SECONDS   # all of it: install, build, server, data, runs
 scripts/s3-server.sh status || note "WARNING: this benchmark's server stopped answering"
 if SEGVAULT_RGW_DIR=/tmp/segvault-rgw SEGVAULT_RGW_PORT=7480 scripts/s3-server.sh status 2>/dev/null; then

@@ -11,6 +11,7 @@ import io.segvault.core.witness.WitnessKey;
 import io.segvault.core.witness.WitnessLayout;
 import io.segvault.core.witness.WitnessConfig;
 import io.segvault.core.borg.SegmentHashes;
+import io.segvault.core.borg.SegmentSpool;
 import io.segvault.core.borg.TamperDetector;
 import io.segvault.core.config.AgentConfig;
 import io.segvault.core.config.AgentConfigLoader;
@@ -18,6 +19,7 @@ import io.segvault.core.config.PlainHttp;
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.ledger.Ledger;
 import io.segvault.core.metrics.Meters;
+import io.segvault.core.remote.SftpRepositories;
 import io.segvault.core.replicate.Reconciler;
 import io.segvault.core.replicate.RetentionKeeper;
 import io.segvault.core.replicate.Replicator;
@@ -56,7 +58,7 @@ public final class Wiring implements AutoCloseable {
     private ExecutorService uploads;
     private Replicator replicator;
     private TamperDetector detector;
-    private final SegmentHashes hashes = new SegmentHashes();
+    private SegmentHashes hashes;
 
     private Wiring(AgentConfig config, S3StoreConfig s3, String prefix, MeterRegistry registry, Clock clock) {
         this.config = config;
@@ -202,8 +204,16 @@ public final class Wiring implements AutoCloseable {
         return new RetentionKeeper(store, ledger(), config().retention(), meters, clock, 50);
     }
 
-    /** Where hashes started ahead wait for the tamper detector; needs no ledger. */
-    public SegmentHashes segmentHashes() {
+    /**
+     * Where hashes started ahead wait for the tamper detector; needs no ledger. In pull mode it opens the spool (which
+     * deletes the copies a stopped agent left): only a command holding the state lock may call this.
+     */
+    public synchronized SegmentHashes segmentHashes() {
+        if (hashes == null) {
+            AgentConfig.Ssh ssh = config().ssh();
+            hashes = new SegmentHashes(config().pullMode()
+                    ? SegmentSpool.open(ssh.spoolDir(), ssh.spoolSize(), SftpRepositories.SPOOL_READER) : SegmentSpool.NONE);
+        }
         return hashes;
     }
 
@@ -214,7 +224,7 @@ public final class Wiring implements AutoCloseable {
 
     private synchronized TamperDetector detector() {
         if (detector == null) {
-            detector = new TamperDetector(ledger().segmentCatalog(), clock, config().massFraction(), hashes);
+            detector = new TamperDetector(ledger().segmentCatalog(), clock, config().massFraction(), segmentHashes());
         }
         return detector;
     }

@@ -13,7 +13,8 @@ import java.util.function.Predicate;
  * Segment hashing on every core, and hashes started ahead of need. {@link #hashAhead} starts hashing segment files
  * in the background (for a one-shot sync: while the bucket is checked, before the ledger exists); a later
  * {@link TamperDetector#inspect} takes such a hash only for a file with the same path and fingerprint as when its
- * hashing started, so a rewritten file is hashed again. Thread-safe.
+ * hashing started, so a rewritten file is hashed again. In pull mode the hashing read of a remote segment also
+ * writes it to the {@link SegmentSpool} when it fits, and the upload reads that copy. Thread-safe.
  */
 public final class SegmentHashes {
 
@@ -30,28 +31,68 @@ public final class SegmentHashes {
     }
 
     private final Map<String, Map<Key, CompletableFuture<HashedFile>>> ahead = new ConcurrentHashMap<>();
+    private final SegmentSpool spool;
 
-    /** Starts hashing those of {@code segments} of {@code repo} that {@code wanted} accepts (e.g. not yet catalogued). */
+    /** Without a spool: a remote segment is read to hash it and again to upload it. */
+    public SegmentHashes() {
+        this(SegmentSpool.NONE);
+    }
+
+    /** Copying remote segments into {@code spool} while hashing them, as far as it has room. */
+    public SegmentHashes(SegmentSpool spool) {
+        this.spool = spool;
+    }
+
+    /** Where remote segments are copied while they are hashed. */
+    public SegmentSpool spool() {
+        return spool;
+    }
+
+    /**
+     * Starts hashing those of {@code segments} of {@code repo} that {@code wanted} accepts (e.g. not yet catalogued).
+     * Remote segments are started only while the spool has room for their copies.
+     */
     public void hashAhead(String repo, List<SegmentFile> segments, Predicate<SegmentFile> wanted) {
         Map<Key, CompletableFuture<HashedFile>> pending = ahead.computeIfAbsent(repo, r -> new ConcurrentHashMap<>());
         for (SegmentFile segment : segments) {
-            if (wanted.test(segment)) {
-                pending.computeIfAbsent(new Key(segment.path(), segment.fingerprint()), k -> hash(k.path()));
+            Key key = new Key(segment.path(), segment.fingerprint());
+            if (!wanted.test(segment) || pending.containsKey(key)) {
+                continue;
             }
+            CompletableFuture<HashedFile> started = start(repo, segment, false);
+            if (started == null) {
+                return; // the spool is full: the rest is hashed when the pass needs it
+            }
+            pending.put(key, started);
         }
     }
 
-    /** The hash started ahead for exactly this file state, or a new hashing of it. */
-    CompletableFuture<HashedFile> take(String repo, SegmentFile segment) {
+    /**
+     * The hash started ahead for exactly this file state, or a new hashing of it; when {@code needed} is false (hashing
+     * ahead of need) and the segment is remote and the spool has no room for it now, null.
+     */
+    CompletableFuture<HashedFile> take(String repo, SegmentFile segment, boolean needed) {
         Map<Key, CompletableFuture<HashedFile>> pending = ahead.get(repo);
         CompletableFuture<HashedFile> early = pending == null ? null
                 : pending.remove(new Key(segment.path(), segment.fingerprint()));
-        return early != null ? early : hash(segment.path());
+        return early != null ? early : start(repo, segment, needed);
     }
 
-    /** Forgets what was hashed ahead for {@code repo} and not taken (stale or not wanted). */
+    private CompletableFuture<HashedFile> start(String repo, SegmentFile segment, boolean needed) {
+        if (!spool.applies(segment.path())) {
+            return hash(segment.path());
+        }
+        SegmentSpool.Copy copy = needed ? spool.reserve(repo, segment) : spool.tryReserve(repo, segment);
+        if (copy == null) {
+            return needed ? hash(segment.path()) : null;
+        }
+        return CompletableFuture.supplyAsync(() -> spool.fetch(copy), HASHERS);
+    }
+
+    /** Forgets what was hashed ahead for {@code repo} and not taken (stale or not wanted), and drops its copies. */
     void drop(String repo) {
         ahead.remove(repo);
+        spool.dropUnclaimed(repo);
     }
 
     static CompletableFuture<HashedFile> hash(Path file) {

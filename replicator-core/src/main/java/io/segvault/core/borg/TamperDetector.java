@@ -59,6 +59,11 @@ public final class TamperDetector {
         this.hashes = hashes;
     }
 
+    /** Where remote segments are copied while they are hashed (see {@link SegmentSpool#claim}). */
+    public SegmentSpool spool() {
+        return hashes.spool();
+    }
+
     /**
      * Inspects {@code snapshot} of {@code repo}, hashing only segments whose fingerprint is new or changed, and
      * remembers the result in the catalog.
@@ -93,16 +98,20 @@ public final class TamperDetector {
         boolean changed = knownTransaction.isEmpty() || knownTransaction.getAsLong() != snapshot.transaction()
                 || known.size() != snapshot.segments().size();
         HashAhead ahead = new HashAhead(repo, snapshot.segments(), known, rehashAll);
-        for (SegmentFile segment : snapshot.segments()) {
-            KnownSegment prior = known.get(segment.number());
-            KnownSegment now = ahead.next();
-            if (prior != null && !prior.sha256().equals(now.sha256())) {
-                events.add(new TamperEvent(repo, TamperEvent.Kind.CONTENT_CHANGED, segment.number(),
-                        contentChanged(prior, now, knownTransaction.getAsLong(), snapshot.transaction()), at));
+        try {
+            for (SegmentFile segment : snapshot.segments()) {
+                KnownSegment prior = known.get(segment.number());
+                KnownSegment now = ahead.next();
+                if (prior != null && !prior.sha256().equals(now.sha256())) {
+                    events.add(new TamperEvent(repo, TamperEvent.Kind.CONTENT_CHANGED, segment.number(),
+                            contentChanged(prior, now, knownTransaction.getAsLong(), snapshot.transaction()), at));
+                }
+                changed |= !now.equals(prior);
+                current.put(segment.number(), now);
+                each.accept(now);
             }
-            changed |= !now.equals(prior);
-            current.put(segment.number(), now);
-            each.accept(now);
+        } finally {
+            hashes.drop(repo); // what this snapshot did not take is stale or not wanted
         }
         if (knownTransaction.isPresent()) {
             List<KnownSegment> vanished = known.values().stream().filter(k -> !current.containsKey(k.number()))
@@ -112,7 +121,6 @@ public final class TamperDetector {
                         .events(vanished));
             }
         }
-        hashes.drop(repo); // what this snapshot did not take is stale or not wanted
         if (changed) {
             catalog.remember(repo, snapshot.transaction(), current.values());
         }
@@ -140,7 +148,11 @@ public final class TamperDetector {
 
         KnownSegment next() {
             while (started.size() < segments.size() && started.size() <= taken + SegmentHashes.PARALLEL) {
-                started.add(start(segments.get(started.size())));
+                CompletableFuture<KnownSegment> f = start(segments.get(started.size()), started.size() == taken);
+                if (f == null) {
+                    break; // no room in the spool to read further ahead
+                }
+                started.add(f);
             }
             CompletableFuture<KnownSegment> f = started.get(taken++);
             try {
@@ -151,12 +163,17 @@ public final class TamperDetector {
             }
         }
 
-        private CompletableFuture<KnownSegment> start(SegmentFile segment) {
+        /** The segment's hash under way; null when it is not {@code needed} yet and the spool has no room for it now. */
+        private CompletableFuture<KnownSegment> start(SegmentFile segment, boolean needed) {
             KnownSegment prior = known.get(segment.number());
             if (!rehashAll && prior != null && prior.fingerprint().equals(segment.fingerprint())) {
                 return CompletableFuture.completedFuture(prior);
             }
-            CompletableFuture<HashedFile> hashing = rehashAll ? SegmentHashes.hash(segment.path()) : hashes.take(repo, segment);
+            CompletableFuture<HashedFile> hashing = rehashAll ? SegmentHashes.hash(segment.path())
+                    : hashes.take(repo, segment, needed);
+            if (hashing == null) {
+                return null;
+            }
             return hashing.handle((hashed, failure) -> checked(segment, hashed, failure));
         }
     }

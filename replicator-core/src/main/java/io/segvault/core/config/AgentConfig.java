@@ -46,8 +46,12 @@ public record AgentConfig(Store store, List<RepoSpec> repos, List<String> globs,
         return repos.stream().anyMatch(RepoSpec::remote) || globs.stream().anyMatch(RepoLocator::isRemote);
     }
 
-    /** Pull mode's SSH settings; {@code keyFile} and {@code knownHosts} are null when not configured. */
-    public record Ssh(Path keyFile, Path passphraseFile, Path knownHosts, Duration connectTimeout) {
+    /**
+     * Pull mode's SSH settings; {@code keyFile} and {@code knownHosts} are null when not configured. {@code spoolDir}
+     * is the configured directory or {@code spool} below the state directory; {@code spoolSize} 0 = no spool.
+     */
+    public record Ssh(Path keyFile, Path passphraseFile, Path knownHosts, Duration connectTimeout, Path spoolDir,
+                      long spoolSize) {
     }
 
     /** Upload tuning. */

@@ -173,21 +173,22 @@ public final class AgentConfigLoader {
                     + "the keys may reach)");
         }
         AgentConfig.Drill drill = new AgentConfig.Drill(duration("drill.interval"), path("drill.scratch"));
-        AgentConfig.Ssh ssh = ssh(repos, globs);
+        AgentConfig.Ssh ssh = ssh(repos, globs, path("state"));
         return new AgentConfig(store, repos, globs, path("state"), retention, upload, follow, mass, metricsAddress(),
                 oneOf("log.format", "text", "json"), audit, drill, ssh, path("trust"));
     }
 
     /** SSH settings; with an sftp:// repository or glob, the key and known_hosts files must be set. */
-    private AgentConfig.Ssh ssh(List<AgentConfig.RepoSpec> repos, List<String> globs) {
+    private AgentConfig.Ssh ssh(List<AgentConfig.RepoSpec> repos, List<String> globs, Path state) {
         for (String glob : globs) {
             String problem = RepoLocator.isRemote(glob) ? RepoLocator.checkRemote(glob) : null;
             if (problem != null) {
                 errors.add("'glob' " + glob + ": " + problem);
             }
         }
+        Path spoolDir = path("ssh.spoolDir");
         AgentConfig.Ssh ssh = new AgentConfig.Ssh(path("ssh.keyFile"), path("ssh.passphraseFile"), path("ssh.knownHosts"),
-                positive("ssh.connectTimeout"));
+                positive("ssh.connectTimeout"), spoolDir != null ? spoolDir : state.resolve("spool"), size("ssh.spoolSize"));
         boolean remote = repos.stream().anyMatch(AgentConfig.RepoSpec::remote) || globs.stream().anyMatch(RepoLocator::isRemote);
         if (remote && ssh.keyFile() == null) {
             errors.add("'ssh.keyFile' is required with sftp:// repositories (the agent's private key)");

@@ -29,6 +29,12 @@ public final class ConfigSchema {
             opt("ssh.knownHosts", Type.PATH, null, "Pull mode: `known_hosts` file holding every backup server's host key; "
                     + "required with `sftp://` repositories. An unknown or changed host key is refused, never added."),
             opt("ssh.connectTimeout", Type.DURATION, "15s", "Pull mode: limit for connecting and for authenticating."),
+            opt("ssh.spoolSize", Type.SIZE, "2GiB", "Pull mode: room on the vault host's disk for local copies of new "
+                    + "segments, so each crosses SSH once: the read that hashes a segment also writes it to the spool and "
+                    + "its upload reads that copy (deleted afterwards). A segment that does not fit is read from the server "
+                    + "twice instead; 0 = no spool (docs/pull-mode.md)."),
+            opt("ssh.spoolDir", Type.PATH, null, "Pull mode: directory of the spool (default: `spool` below `state`); its "
+                    + "`*.spool` files are deleted when the agent starts. One agent per directory."),
             opt("state", Type.PATH, "/var/lib/segvault", "Directory of the local ledger (a rebuildable cache of what is offsite) "
                     + "and the daemon's lock file."),
             opt("retention.duration", Type.DURATION, "30d", "D: every object is locked (COMPLIANCE) for at least this long; "

@@ -5,6 +5,7 @@ import io.segvault.core.borg.ControlFile;
 import io.segvault.core.borg.Inspection;
 import io.segvault.core.borg.KnownSegment;
 import io.segvault.core.borg.SegmentFile;
+import io.segvault.core.borg.SegmentSpool;
 import io.segvault.core.borg.Snapshot;
 import io.segvault.core.borg.TamperDetector;
 import io.segvault.core.borg.TamperEvent;
@@ -17,6 +18,7 @@ import io.segvault.core.manifest.RestorePoint;
 import io.segvault.core.metrics.Meters;
 import io.segvault.core.retention.RetentionPolicy;
 import io.segvault.core.store.ForeignObjectException;
+import io.segvault.core.store.IntegrityException;
 import io.segvault.core.store.ObjectConflictException;
 import io.segvault.core.store.ObjectSource;
 import io.segvault.core.store.ObjectStore;
@@ -148,10 +150,16 @@ public final class Replicator {
         Map<Long, SegmentFile> files = new HashMap<>();
         snap.segments().forEach(s -> files.put(s.number(), s));
         List<CompletableFuture<RestorePoint.SegmentEntry>> segs = new ArrayList<>();
-        // each segment's upload starts as soon as it is hashed, while the next one is hashed
+        // each segment's upload starts as soon as it is hashed, while the next one is hashed; in pull mode it reads
+        // the local copy the hashing read left in the spool, if any
+        SegmentSpool spool = detector.spool();
         Inspection inspection = detector.inspect(repo, snap, false, known -> {
-            if (!done) {
-                segs.add(uploadSegment(batch, files.get(known.number()), known));
+            SegmentFile file = files.get(known.number());
+            SegmentSpool.Copy copy = spool.claim(repo, file).orElse(null);
+            if (done) {
+                releaseCopy(spool, copy);
+            } else {
+                segs.add(uploadSegment(batch, file, known, copy).whenComplete((entry, failure) -> releaseCopy(spool, copy)));
             }
         });
         recordEvents(inspection.events());
@@ -173,7 +181,15 @@ public final class Replicator {
         }
         meters.gauge(Meters.PENDING_SEGMENTS, batch.pendingSegments.get(), "repo", repo);
         meters.gauge(Meters.PENDING_BYTES, batch.pendingBytes.get(), "repo", repo);
-        List<RestorePoint.SegmentEntry> segEntries = join(repo, segs, snap);
+        List<RestorePoint.SegmentEntry> segEntries;
+        try {
+            segEntries = join(repo, segs, snap);
+        } catch (RuntimeException e) {
+            // the control files upload from this attempt's scratch copies, deleted when it ends: a next attempt must
+            // not share an upload still reading them
+            CompletableFuture.allOf(controls.toArray(CompletableFuture[]::new)).handle((ok, failed) -> null).join();
+            throw e;
+        }
         List<RestorePoint.ControlEntry> ctlEntries = join(repo, controls, snap);
         writePoint(batch, repoId, snap, segEntries, ctlEntries, indexOmitted);
         meters.gauge(Meters.PENDING_SEGMENTS, 0, "repo", repo);
@@ -204,7 +220,15 @@ public final class Replicator {
         }
     }
 
-    private CompletableFuture<RestorePoint.SegmentEntry> uploadSegment(Batch batch, SegmentFile s, KnownSegment known) {
+    private static void releaseCopy(SegmentSpool spool, SegmentSpool.Copy copy) {
+        if (copy != null) {
+            spool.release(copy);
+        }
+    }
+
+    /** Uploads segment {@code s} from the server, or from {@code copy} (its bytes as the hashing read them) if not null. */
+    private CompletableFuture<RestorePoint.SegmentEntry> uploadSegment(Batch batch, SegmentFile s, KnownSegment known,
+                                                                       SegmentSpool.Copy copy) {
         String key = layout.segment(batch.repo, s.number(), known.sha256());
         var done = offsite.find(key, known.sha256());
         if (done.isPresent()) {
@@ -213,7 +237,8 @@ public final class Replicator {
         }
         batch.pendingSegments.incrementAndGet();
         batch.pendingBytes.addAndGet(s.size());
-        return upload(batch, key, known.sha256(), ObjectSource.ofFile(s.path(), s.size()), s.path(), "segment")
+        ObjectSource source = ObjectSource.ofFile(copy != null ? copy.file() : s.path(), s.size());
+        return upload(batch, key, known.sha256(), source, s.path(), "segment")
                 .thenApply(o -> segmentEntry(s.number(), layout.relative(batch.repo, o.key()), o));
     }
 
@@ -273,6 +298,14 @@ public final class Replicator {
             meters.count(Meters.UPLOAD_OBJECTS, 1, "repo", batch.repo, "kind", kind, "outcome", "error");
             if (origin != null && !Files.exists(origin)) {
                 throw new SnapshotMovedException(origin + " vanished during the upload (borg compact?)");
+            }
+            if (e instanceof IntegrityException && origin != null && !source.describe().equals(origin.toString())) {
+                // the spool copy is not what the hashing read from the server: nothing went offsite; the next snapshot
+                // uploads this segment straight from the server (its hash is catalogued, so it is not copied again)
+                LOG.warn("{}: the spooled copy of {} changed on the local disk before its upload: {}", batch.repo, origin,
+                        e.getMessage());
+                throw new SnapshotMovedException("the spooled copy " + source.describe() + " of " + origin
+                        + " did not hash to the SHA-256 read from the server");
             }
             throw e;
         }
