@@ -46,7 +46,7 @@ public final class WitnessConfigLoader {
         KEYS.put("detectionWindow", "7d");
         KEYS.put("clockSkew", "5m");
         KEYS.put("readBackPerHour", "50GiB");
-        KEYS.put("verdictRetention", "400d");
+        KEYS.put("verdictRetention", "40d");
         KEYS.put("drill.interval", "24h");
         KEYS.put("drill.timeout", "6h");
         KEYS.put("drill.scratch", "");
