@@ -83,6 +83,7 @@ class DebianPackageIT {
             assertThat(Path.of("/usr/bin/segvault")).doesNotExist();
             assertThat(Path.of("/usr/share/segvault")).doesNotExist();
             assertThat(Path.of("/lib/systemd/system/segvault.service")).doesNotExist();
+            assertThat(Path.of("/lib/systemd/system/segvault-witness.service")).doesNotExist();
             assertThat(Files.readString(ETC.resolve("agent.yaml.example"))).as("conffile after remove").isEqualTo(edited);
             assertThat(ETC.resolve("agent.yaml")).exists();
             assertThat(ledger).exists();
@@ -112,6 +113,8 @@ class DebianPackageIT {
         assertThat(Path.of("/usr/share/man/man1/segvault.1.gz")).isRegularFile();
         assertThat(Path.of("/usr/share/doc/segvault/copyright")).isRegularFile();
         assertThat(Path.of("/lib/systemd/system/segvault.service")).hasContent(ProjectFiles.read("packaging/segvault.service"));
+        assertThat(Path.of("/lib/systemd/system/segvault-witness.service"))
+                .hasContent(ProjectFiles.read("packaging/segvault-witness.service"));
         assertThat(ETC.resolve("agent.yaml.example")).hasContent(ProjectFiles.read("packaging/agent.yaml.example"));
         assertThat(ETC.resolve("agent.yaml")).as("no config until the operator writes one").doesNotExist();
         assertThat(run(30, "dpkg-query", "-W", "-f", "${Conffiles}", PKG).stdout()).contains("/etc/segvault/agent.yaml.example ");
@@ -125,7 +128,8 @@ class DebianPackageIT {
         assertThat(run(30, "id", "-gn", "segvault").stdout().strip()).isEqualTo("segvault");
         checkDirectories();
 
-        ProjectFiles.Run verify = run(60, "systemd-analyze", "verify", "/lib/systemd/system/segvault.service");
+        ProjectFiles.Run verify = run(60, "systemd-analyze", "verify", "/lib/systemd/system/segvault.service",
+                "/lib/systemd/system/segvault-witness.service");
         assertThat(verify.stdout() + verify.stderr()).as("systemd-analyze verify of the installed unit").isEmpty();
         assertThat(verify.exit()).isZero();
 

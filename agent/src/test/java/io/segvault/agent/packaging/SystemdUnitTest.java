@@ -51,6 +51,18 @@ class SystemdUnitTest {
     }
 
     @Test
+    void the_witness_unit_passes_systemd_analyze_verify_and_waits_for_its_own_config() throws IOException {
+        String witness = ProjectFiles.read("packaging/segvault-witness.service");
+        ProjectFiles.Run r = analyze("verify", runnableCopy(witness).toString());
+
+        assertThat(r.stdout() + r.stderr()).as("systemd-analyze verify output").isEmpty();
+        assertThat(r.exit()).isZero();
+        assertThat(section(witness, "Service").get("ExecStart")).containsExactly("/usr/bin/segvault witness --config "
+                + "/etc/segvault/witness.yaml");
+        assertThat(witness).contains("ConditionPathExists=/etc/segvault/witness.yaml", "NoNewPrivileges=yes");
+    }
+
+    @Test
     void systemd_analyze_verify_does_report_a_broken_copy_here() throws IOException {
         // proves the check above can fail in this environment: an unknown directive and a bad value are reported
         Path copy = runnableCopy(text.replace("[Service]\n", "[Service]\nProtectSytem=strict\nRestart=sometimes\n"));
