@@ -33,10 +33,10 @@ import org.junit.jupiter.api.Test;
  * registered description, the type and tags the main code uses, and the Prometheus series a real Prometheus
  * registry produces for them.
  */
-class MetricsDocTest {
+public class MetricsDocTest {
 
     /** One row of the table. */
-    record Row(String name, List<String> series, String type, Set<String> tags, String meaning) {
+    public record Row(String name, List<String> series, String type, Set<String> tags, String meaning) {
     }
 
     private static final Pattern CALL = Pattern.compile("\\.(gauge|count|counter|time)\\(\\s*Meters\\.([A-Z_]+)\\s*,");
@@ -108,10 +108,15 @@ class MetricsDocTest {
 
     /** The table whose header starts with "Micrometer name", row by row. */
     static Map<String, Row> table(String markdown) {
+        return table(markdown, "Micrometer name");
+    }
+
+    /** The first table whose header's first cell is {@code firstHeader} (the witness's table too), row by row. */
+    public static Map<String, Row> table(String markdown, String firstHeader) {
         Map<String, Row> out = new LinkedHashMap<>();
         boolean inTable = false;
         for (String line : markdown.lines().toList()) {
-            if (line.startsWith("| Micrometer name |")) {
+            if (line.startsWith("| " + firstHeader + " |")) {
                 inTable = true;
             } else if (inTable && !line.startsWith("|")) {
                 break;
@@ -123,7 +128,7 @@ class MetricsDocTest {
                 out.put(row.name(), row);
             }
         }
-        assertThat(out).as("rows of the metrics table in docs/metrics.md").isNotEmpty();
+        assertThat(out).as("rows of the '" + firstHeader + "' table in docs/metrics.md").isNotEmpty();
         return out;
     }
 
