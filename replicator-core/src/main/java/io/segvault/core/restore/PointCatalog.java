@@ -1,5 +1,10 @@
 package io.segvault.core.restore;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.segvault.core.store.ObjectVersion;
+import java.util.function.Supplier;
+
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.ManifestException;
@@ -26,6 +31,8 @@ public final class PointCatalog {
     private final ObjectStore store;
     private final BucketLayout layout;
     private final long maxPointBytes;
+    /** Per point version (immutable), what its bytes say; bounded, so memory does not grow with the history. */
+    private final Cache<String, PointChain.Facts> facts = Caffeine.newBuilder().maximumSize(100_000).build();
 
     public PointCatalog(ObjectStore store, BucketLayout layout) {
         this(store, layout, DEFAULT_MAX_POINT_BYTES);
@@ -138,6 +145,11 @@ public final class PointCatalog {
      */
     public static String structureProblem(RestorePoint point, long keyTransaction) {
         return PointChain.structureProblem(point, keyTransaction);
+    }
+
+    /** What a point version's bytes say, read and judged once per version per catalog. */
+    PointChain.Facts facts(ObjectVersion version, Supplier<PointChain.Facts> compute) {
+        return facts.get(version.key() + "@" + version.versionId(), k -> compute.get());
     }
 
     /** The consistent point immediately before {@code ref}, if any. */

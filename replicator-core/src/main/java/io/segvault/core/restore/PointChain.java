@@ -46,7 +46,7 @@ final class PointChain {
     }
 
     /** A point that joined the chain. */
-    private record Link(long transaction, String sha256, int segments, String repoId) {
+    record Link(long transaction, String sha256, int segments, String repoId) {
     }
 
     /** Every point version of {@code repo}, each marked consistent or not, highest transaction first. */
@@ -102,6 +102,17 @@ final class PointChain {
         }
     }
 
+    /**
+     * What one point version's bytes say, whatever the chain around it: computed once per version (a version's bytes never
+     * change) and kept by the catalog, so a caller that lists again (the witness, every pass) reads only new versions.
+     *
+     * @param sha256   SHA-256 of the bytes
+     * @param problem  what is wrong with the bytes alone (key, decoding, Borg structure), or null
+     * @param point    transaction, segment count, repository id and previous link when the bytes are well-formed
+     */
+    record Facts(String sha256, String problem, Link point, RestorePoint.PreviousPoint previous) {
+    }
+
     private Judged judge(String repo, Candidate c, Link head, Map<String, Link> accepted) {
         long t = c.key.transaction();
         long bound = bound(t, head);
@@ -109,45 +120,53 @@ final class PointChain {
             return Judged.bad(null, "is " + c.version.size() + " bytes, above the " + bound + " bytes a point of transaction " + t
                     + " may take here (not read)");
         }
+        Facts f = catalog.facts(c.version, () -> facts(repo, c, bound));
+        if (f.problem() != null) {
+            return Judged.bad(f.sha256(), f.problem());
+        }
+        Link link = f.point();
+        if (head == null) {
+            return new Judged(f.sha256(), null, link);
+        }
+        if (!link.repoId.equals(head.repoId)) {
+            return Judged.bad(f.sha256(), "names Borg repository " + link.repoId + ", but the chain is repository " + head.repoId);
+        }
+        return new Judged(f.sha256(), linkProblem(link.transaction, f.previous(), head, accepted), link);
+    }
+
+    private Facts facts(String repo, Candidate c, long bound) {
+        long t = c.key.transaction();
         byte[] bytes;
         try {
             bytes = catalog.bytes(c.version.key(), c.version.versionId(), bound);
         } catch (ManifestException e) {
-            return Judged.bad(null, e.getMessage());
+            return new Facts(null, e.getMessage(), null, null);
         }
         String sha = ManifestCodec.sha256(bytes);
         if (c.key.sha256() != null && !c.key.sha256().equals(sha)) {
-            return Judged.bad(sha, "version " + c.version.versionId() + " hashes to " + sha + ", not the SHA-256 its key names "
-                    + "(not segvault's bytes)");
+            return new Facts(sha, "version " + c.version.versionId() + " hashes to " + sha + ", not the SHA-256 its key names "
+                    + "(not segvault's bytes)", null, null);
         }
         RestorePoint p;
         try {
             p = ManifestCodec.decodePoint(bytes, c.version.key(), repo, layout);
         } catch (ManifestException e) {
-            return Judged.bad(sha, e.getMessage());
+            return new Facts(sha, e.getMessage(), null, null);
         }
         String structure = structureProblem(p, t);
         if (structure != null) {
-            return Judged.bad(sha, structure);
+            return new Facts(sha, structure, null, null);
         }
-        Link link = new Link(t, sha, p.segments().size(), p.repoId());
-        if (head == null) {
-            return new Judged(sha, null, link);
-        }
-        if (!p.repoId().equals(head.repoId)) {
-            return Judged.bad(sha, "names Borg repository " + p.repoId() + ", but the chain is repository " + head.repoId);
-        }
-        return new Judged(sha, linkProblem(p, head, accepted), link);
+        return new Facts(sha, null, new Link(t, sha, p.segments().size(), p.repoId()), p.previous());
     }
 
-    private static String linkProblem(RestorePoint p, Link head, Map<String, Link> accepted) {
-        RestorePoint.PreviousPoint prev = p.previous();
+    private static String linkProblem(long transaction, RestorePoint.PreviousPoint prev, Link head, Map<String, Link> accepted) {
         if (prev == null) {
             return "has no previous point, but the chain already began (a second genesis)";
         }
         if (prev.transaction() == head.transaction && prev.sha256().equals(head.sha256)) {
-            return p.transaction() > head.transaction ? null
-                    : "has transaction " + p.transaction() + ", not above its previous point " + head.transaction;
+            return transaction > head.transaction ? null
+                    : "has transaction " + transaction + ", not above its previous point " + head.transaction;
         }
         if (accepted.containsKey(prev.transaction() + "/" + prev.sha256())) {
             return "forks the chain: its previous point " + prev.transaction() + " already has a successor written before it";

@@ -66,6 +66,27 @@ class PointChainTest {
     }
 
     @Test
+    void a_catalog_reads_each_point_version_once_however_often_it_lists() {
+        var p3 = put(point(3, null, ID));
+        var p5 = put(point(5, p3, ID));
+        PointCatalog catalog = new PointCatalog(store, layout);
+        assertThat(catalog.chain(REPO)).hasSize(2);
+        long afterFirst = store.getCount();
+        assertThat(afterFirst).isEqualTo(2);
+        assertThat(catalog.chain(REPO)).hasSize(2);
+        assertThat(store.getCount()).as("nothing read again").isEqualTo(afterFirst);
+        put(point(8, p5, ID));
+        put(point(9, p3, ID)); // a fork: judged against the chain on every listing, read once
+        List<PointRef> all = catalog.list(REPO);
+        assertThat(store.getCount()).as("only the two new versions").isEqualTo(afterFirst + 2);
+        assertThat(all).filteredOn(PointRef::consistent).extracting(PointRef::transaction).containsExactly(8L, 5L, 3L);
+        assertThat(all).filteredOn(p -> p.transaction() == 9).singleElement().extracting(PointRef::problem).asString()
+                .contains("forks the chain");
+        assertThat(catalog.list(REPO)).isEqualTo(all);
+        assertThat(store.getCount()).isEqualTo(afterFirst + 2);
+    }
+
+    @Test
     void forks_second_genesis_dangling_links_other_ids_and_copies_are_inconsistent() {
         var p3 = put(point(3, null, ID));
         var p5 = put(point(5, p3, ID));

@@ -47,6 +47,7 @@ public final class InMemoryObjectStore implements ObjectStore, ObjectDeleter {
     private final AtomicLong nextVersion = new AtomicLong(1);
     private final AtomicLong puts = new AtomicLong();
     private final AtomicLong retentionCalls = new AtomicLong();
+    private final AtomicLong gets = new AtomicLong();
     private RuntimeException failNext;
     private int failuresLeft;
 
@@ -67,6 +68,11 @@ public final class InMemoryObjectStore implements ObjectStore, ObjectDeleter {
     }
 
     /** Number of versions written by {@link #putOnce} (for "no PUT" assertions). */
+    /** How many GETs were served (reads of object bytes). */
+    public long getCount() {
+        return gets.get();
+    }
+
     public long putCount() {
         return puts.get();
     }
@@ -165,6 +171,7 @@ public final class InMemoryObjectStore implements ObjectStore, ObjectDeleter {
 
     @Override
     public synchronized InputStream get(String key, String versionId, long offset, long length) {
+        gets.incrementAndGet();
         maybeFail();
         byte[] data = version(key, versionId).data();
         if (offset < 0 || offset > data.length) {
