@@ -1,12 +1,10 @@
 package io.segvault.core.store;
 
-import java.io.InputStream;
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 
 /**
- * The storage port: a versioned bucket with Object Lock, seen through the few operations segvault needs.
+ * The whole storage port: a versioned bucket with Object Lock, seen through the few operations segvault needs.
+ * Callers are handed the role they need ({@link ObjectReader}, {@link OnceWriter}, {@link RetentionExtender},
+ * {@link BucketInspector}, {@link ObjectDeleter}); only the wiring and the adapters see the whole.
  * Keys are full keys (the caller adds any prefix). Every method throws an {@link ObjectStoreException}
  * subtype on failure, never a provider type.
  *
@@ -27,43 +25,10 @@ import java.util.Optional;
  * </ul>
  * Implementations are thread-safe.
  */
-public interface ObjectStore extends AutoCloseable {
+public interface ObjectStore extends ObjectReader, OnceWriter, RetentionExtender, BucketInspector, AutoCloseable {
 
-    /** The bucket name (for messages). */
+    @Override
     String bucket();
-
-    /**
-     * Writes {@code request} once, locked; see the class contract. With {@link PutRequest#listedAbsent()} the
-     * implementation may skip looking for an existing version before its first write attempt.
-     */
-    StoredObject putOnce(PutRequest request);
-
-    /** The key's current version, or empty when the key has no version or its current version is a delete marker. */
-    Optional<StoredObject> head(String key);
-
-    /** One specific version; throws {@link ObjectNotFoundException} when it does not exist. */
-    StoredObject head(String key, String versionId);
-
-    /**
-     * Reads a version from {@code offset}, {@code length} bytes ({@code -1}: to the end). The caller closes
-     * the stream.
-     */
-    InputStream get(String key, String versionId, long offset, long length);
-
-    /** Every version and delete marker under {@code prefix}, in key order, newest version first per key. */
-    List<ObjectVersion> listVersions(String prefix);
-
-    /**
-     * Extends the lock of one version to {@code retainUntil} (COMPLIANCE) if it is currently earlier;
-     * returns the version as it is afterwards.
-     */
-    StoredObject extendRetention(String key, String versionId, Instant retainUntil);
-
-    /** Reports versioning, Object Lock and default retention of the bucket. */
-    BucketStatus preflight();
-
-    /** Aborts multipart uploads under {@code prefix} started before {@code initiatedBefore}; returns how many. */
-    int abortStaleUploads(String prefix, Instant initiatedBefore);
 
     @Override
     void close();
