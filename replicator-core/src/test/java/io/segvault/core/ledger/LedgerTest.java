@@ -10,6 +10,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import io.segvault.core.borg.Fingerprint;
+import io.segvault.core.borg.KnownSegment;
+import io.segvault.core.borg.SegmentCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +76,43 @@ class LedgerTest {
             l.forget("r");
             assertThat(l.isEmpty("r")).isTrue();
             assertThat(l.isEmpty("s")).isFalse();
+        }
+    }
+
+    private static KnownSegment seg(long n, char hash, long mtime) {
+        return new KnownSegment(n, 100 + n, String.valueOf(hash).repeat(64), new Fingerprint(100 + n, mtime, "(ino=" + n + ")"));
+    }
+
+    /**
+     * The catalog writes only the difference: a segment added, one changed and one gone come back exactly, the unchanged
+     * ones are not written again (their rows keep their rowid), and another repository's segments are left alone.
+     */
+    @Test
+    void segment_catalog_remembers_by_difference() throws SQLException {
+        try (Ledger l = Ledger.open(state)) {
+            SegmentCatalog c = l.segmentCatalog();
+            c.remember("r", 3, List.of(seg(3, 'c', 1), seg(1, 'a', 1), seg(2, 'b', 1)));
+            c.remember("s", 9, List.of(seg(1, 'f', 1)));
+            assertThat(c.known("r")).containsOnlyKeys(1L, 2L, 3L);
+            long rowOf1 = rowid(1);
+            c.remember("r", 5, List.of(seg(1, 'a', 1), seg(3, 'd', 2), seg(4, 'e', 1)));
+            Map<Long, KnownSegment> known = c.known("r");
+            assertThat(known).containsOnlyKeys(1L, 3L, 4L);
+            assertThat(known.get(3L)).isEqualTo(seg(3, 'd', 2));
+            assertThat(known.get(4L)).isEqualTo(seg(4, 'e', 1));
+            assertThat(c.knownTransaction("r")).hasValue(5);
+            assertThat(rowid(1)).as("unchanged segment 1 not rewritten").isEqualTo(rowOf1);
+            assertThat(c.known("s")).containsExactly(Map.entry(1L, seg(1, 'f', 1)));
+            c.remember("r", 6, List.of());
+            assertThat(c.known("r")).isEmpty();
+        }
+    }
+
+    private long rowid(long number) throws SQLException {
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + state.resolve(Ledger.FILE_NAME));
+             var s = c.createStatement();
+             var rs = s.executeQuery("SELECT rowid FROM known_segments WHERE repo = 'r' AND number = " + number)) {
+            return rs.next() ? rs.getLong(1) : -1;
         }
     }
 
