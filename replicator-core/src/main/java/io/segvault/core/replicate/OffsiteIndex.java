@@ -12,8 +12,14 @@ import java.util.Optional;
  * then the ledger. (The in-flight layer lives in {@link Replicator}; the last layer, asking the bucket,
  * is the store's put-once, which returns the existing version when the same bytes are already there.)
  * A sealed segment that is offsite therefore costs no request on the steady-state path.
+ *
+ * <p>The cache holds at most {@link #CACHE_ENTRIES} objects (about 400 bytes each: some 26 MiB), whatever the size of
+ * the repository; beyond that the ledger answers (one indexed SQLite lookup).
  */
 final class OffsiteIndex {
+
+    /** Most objects the cache keeps. */
+    static final int CACHE_ENTRIES = 65_536;
 
     private final Ledger ledger;
     private final Meters meters;

@@ -93,7 +93,7 @@ public final class Replicator {
         this.uploads = parts.uploads();
         this.throttle = new Throttle(maxBandwidth);
         this.maxIndexSize = maxIndexSize;
-        this.offsite = new OffsiteIndex(ledger, meters, 500_000);
+        this.offsite = new OffsiteIndex(ledger, meters, OffsiteIndex.CACHE_ENTRIES);
         this.identity = new IdentityGuard(store, ledger, layout, retention, clock, e -> recordEvents(List.of(e)));
     }
 
