@@ -31,15 +31,14 @@ import io.segvault.core.store.ResilientObjectStore;
 import io.segvault.core.store.s3.S3LockProver;
 import io.segvault.core.store.s3.S3ObjectStore;
 import io.segvault.core.store.s3.S3StoreConfig;
+import io.segvault.core.util.BoundedPool;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds every object of a command or the daemon, in one place, by constructor injection. Closing it
@@ -235,12 +234,9 @@ public final class Wiring implements AutoCloseable {
         }
         AgentConfig c = config();
         if (uploads == null) {
-            AtomicInteger n = new AtomicInteger();
-            uploads = Executors.newFixedThreadPool(c.upload().concurrency(), r -> {
-                Thread t = new Thread(r, "segvault-upload-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            // a pass queues an upload per hashed segment: a bounded queue keeps that to a few per thread, not one per
+            // segment of the repository
+            uploads = BoundedPool.create(c.upload().concurrency(), 4 * c.upload().concurrency(), "segvault-upload");
         }
         TamperDetector detector = detector();
         Path scratch = c.state().resolve("scratch");
