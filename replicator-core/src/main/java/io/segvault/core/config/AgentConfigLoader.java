@@ -3,12 +3,10 @@ package io.segvault.core.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.retention.RetentionPolicy;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,6 +30,7 @@ public final class AgentConfigLoader {
     private final Path file;
     private final Map<String, JsonNode> values = new LinkedHashMap<>();
     private final List<String> errors = new ArrayList<>();
+    private final ConfigValues v = new ConfigValues(values, errors);
 
     private AgentConfigLoader(Path file) {
         this.file = file;
@@ -60,7 +59,7 @@ public final class AgentConfigLoader {
                 throw new ConfigException(file + ": the file is empty; it needs at least 'bucket' and a repository");
             }
             if (!root.isObject()) {
-                throw new ConfigException(file + ": the top level must be a mapping of keys, not a " + kind(root));
+                throw new ConfigException(file + ": the top level must be a mapping of keys, not a " + ConfigValues.kind(root));
             }
             return root;
         } catch (NoSuchFileException e) {
@@ -148,34 +147,31 @@ public final class AgentConfigLoader {
     }
 
     private AgentConfig build() {
-        AgentConfig.Store store = new AgentConfig.Store(string("bucket"), uri("endpoint"), string("region"), bool("pathStyle"),
-                prefix(), checksum(), bool(PlainHttp.CONFIG_KEY));
+        AgentConfig.Store store = new AgentConfig.Store(v.string("bucket"), v.uri("endpoint"), v.string("region"),
+                v.bool("pathStyle"), prefix(), v.string("upload.checksum"), v.bool(PlainHttp.CONFIG_KEY));
         if (PlainHttp.refused(store.endpoint()) && !store.allowInsecureHttp()) {
             errors.add("'endpoint' " + PlainHttp.message(store.endpoint(), "set '" + PlainHttp.CONFIG_KEY + ": true'"));
         }
         List<AgentConfig.RepoSpec> repos = repos();
-        List<String> globs = strings("glob");
+        List<String> globs = v.strings("glob");
         if (repos.isEmpty() && globs.isEmpty() && errors.isEmpty()) {
             errors.add("no repositories: set 'repos' (list of name + path) and/or 'glob'");
         }
         RetentionPolicy retention = retention();
         AgentConfig.Upload upload = upload();
-        AgentConfig.Follow follow = new AgentConfig.Follow(positive("follow.rescanInterval"), bool("follow.events"),
-                duration("follow.debounce"), positive("follow.pollInterval"));
-        double mass = number("tamper.massFraction");
-        if (mass <= 0 || mass > 1) {
-            errors.add("'tamper.massFraction' must be in (0, 1], got " + mass);
-        }
-        AgentConfig.Audit audit = new AgentConfig.Audit(strings("audit.authorizedKeys").stream().map(Path::of).toList(),
-                path("audit.reposDir"), strings("audit.pruneKeys"), positive("audit.interval"));
+        AgentConfig.Follow follow = new AgentConfig.Follow(v.duration("follow.rescanInterval"), v.bool("follow.events"),
+                v.duration("follow.debounce"), v.duration("follow.pollInterval"));
+        double mass = v.number("tamper.massFraction");
+        AgentConfig.Audit audit = new AgentConfig.Audit(v.strings("audit.authorizedKeys").stream().map(Path::of).toList(),
+                v.path("audit.reposDir"), v.strings("audit.pruneKeys"), v.duration("audit.interval"));
         if (audit.enabled() && audit.reposDir() == null) {
             errors.add("'audit.reposDir' is required when 'audit.authorizedKeys' is set (the directory of the repositories "
                     + "the keys may reach)");
         }
-        AgentConfig.Drill drill = new AgentConfig.Drill(duration("drill.interval"), path("drill.scratch"));
-        AgentConfig.Ssh ssh = ssh(repos, globs, path("state"));
-        return new AgentConfig(store, repos, globs, path("state"), retention, upload, follow, mass, metricsAddress(),
-                oneOf("log.format", "text", "json"), audit, drill, ssh, path("trust"));
+        AgentConfig.Drill drill = new AgentConfig.Drill(v.duration("drill.interval"), v.path("drill.scratch"));
+        AgentConfig.Ssh ssh = ssh(repos, globs, v.path("state"));
+        return new AgentConfig(store, repos, globs, v.path("state"), retention, upload, follow, mass, v.string("metrics.address"),
+                v.string("log.format"), audit, drill, ssh, v.path("trust"));
     }
 
     /** SSH settings; with an sftp:// repository or glob, the key and known_hosts files must be set. */
@@ -186,9 +182,9 @@ public final class AgentConfigLoader {
                 errors.add("'glob' " + glob + ": " + problem);
             }
         }
-        Path spoolDir = path("ssh.spoolDir");
-        AgentConfig.Ssh ssh = new AgentConfig.Ssh(path("ssh.keyFile"), path("ssh.passphraseFile"), path("ssh.knownHosts"),
-                positive("ssh.connectTimeout"), spoolDir != null ? spoolDir : state.resolve("spool"), size("ssh.spoolSize"));
+        Path spoolDir = v.path("ssh.spoolDir");
+        AgentConfig.Ssh ssh = new AgentConfig.Ssh(v.path("ssh.keyFile"), v.path("ssh.passphraseFile"), v.path("ssh.knownHosts"),
+                v.duration("ssh.connectTimeout"), spoolDir != null ? spoolDir : state.resolve("spool"), v.size("ssh.spoolSize"));
         boolean remote = repos.stream().anyMatch(AgentConfig.RepoSpec::remote) || globs.stream().anyMatch(RepoLocator::isRemote);
         if (remote && ssh.keyFile() == null) {
             errors.add("'ssh.keyFile' is required with sftp:// repositories (the agent's private key)");
@@ -200,8 +196,8 @@ public final class AgentConfigLoader {
     }
 
     private RetentionPolicy retention() {
-        Duration d = positive("retention.duration");
-        Duration g = positive("retention.generation");
+        Duration d = v.duration("retention.duration");
+        Duration g = v.duration("retention.generation");
         if (d == null || g == null) {
             return null;
         }
@@ -214,28 +210,26 @@ public final class AgentConfigLoader {
     }
 
     private AgentConfig.Upload upload() {
-        int concurrency = intRange("upload.concurrency", 1, 64);
-        long partSize = size("upload.partSize");
-        if (partSize < 5L << 20 || partSize > 5L << 30) {
-            errors.add("'upload.partSize' must be between 5MiB and 5GiB (S3 multipart limits), got " + Units.formatBytes(partSize));
-        }
-        int parts = intRange("upload.partsInFlight", 1, 64);
-        long threshold = size("upload.multipartThreshold");
+        int concurrency = v.integer("upload.concurrency");
+        long partSize = v.size("upload.partSize");
+        int parts = v.integer("upload.partsInFlight");
+        long threshold = v.size("upload.multipartThreshold");
         if ((threshold < 1 || threshold > partSize) && errors.isEmpty()) {
             errors.add("'upload.multipartThreshold' (" + Units.formatBytes(threshold) + ") must be between 1 and 'upload.partSize' ("
                     + Units.formatBytes(partSize) + "): a single PUT is buffered in memory like one part");
         }
-        return new AgentConfig.Upload(concurrency, partSize, parts, threshold, size("upload.maxBandwidth"), size("upload.maxIndexSize"));
+        return new AgentConfig.Upload(concurrency, partSize, parts, threshold, v.size("upload.maxBandwidth"),
+                v.size("upload.maxIndexSize"));
     }
 
     private List<AgentConfig.RepoSpec> repos() {
-        JsonNode node = values.get("repos");
+        JsonNode node = v.raw("repos");
         List<AgentConfig.RepoSpec> out = new ArrayList<>();
         if (node == null || node.isNull()) {
             return out;
         }
         if (!node.isArray()) {
-            errors.add("'repos' must be a list of {name, path}, not a " + kind(node));
+            errors.add("'repos' must be a list of {name, path}, not a " + ConfigValues.kind(node));
             return out;
         }
         Set<String> names = new HashSet<>();
@@ -267,204 +261,13 @@ public final class AgentConfigLoader {
         return out;
     }
 
-    // ---- typed accessors: each falls back to the schema default and records an error on a wrong type
-
-    private JsonNode valueOrDefault(String key) {
-        JsonNode n = values.get(key);
-        if (n != null && !n.isNull()) {
-            return n;
-        }
-        String def = ConfigSchema.byKey().get(key).defaultValue();
-        return def == null ? null : com.fasterxml.jackson.databind.node.TextNode.valueOf(def);
-    }
-
-    private String string(String key) {
-        JsonNode n = valueOrDefault(key);
-        if (n == null) {
-            return null;
-        }
-        if (!n.isValueNode() || n.isBoolean() && !key.equals("prefix")) {
-            errors.add("'" + key + "' must be a " + ConfigSchema.byKey().get(key).type().label() + ", not a " + kind(n));
-            return null;
-        }
-        return n.asText();
-    }
-
-    private boolean bool(String key) {
-        JsonNode n = valueOrDefault(key);
-        if (n.isBoolean()) {
-            return n.booleanValue();
-        }
-        String t = n.asText();
-        if (n.isTextual() && (t.equals("true") || t.equals("false"))) {
-            return Boolean.parseBoolean(t);
-        }
-        errors.add("'" + key + "' must be true or false, got '" + t + "'");
-        return false;
-    }
-
-    private int intRange(String key, int min, int max) {
-        JsonNode n = valueOrDefault(key);
-        int v;
-        if (n.isIntegralNumber()) {
-            v = n.intValue();
-        } else if (n.isTextual() && n.asText().matches("-?\\d{1,9}")) {
-            v = Integer.parseInt(n.asText());
-        } else {
-            errors.add("'" + key + "' must be an integer, got " + describe(n));
-            return min;
-        }
-        if (v < min || v > max) {
-            errors.add("'" + key + "' must be between " + min + " and " + max + ", got " + v);
-        }
-        return v;
-    }
-
-    private double number(String key) {
-        JsonNode n = valueOrDefault(key);
-        if (n.isNumber()) {
-            return n.doubleValue();
-        }
-        try {
-            return Double.parseDouble(n.asText());
-        } catch (NumberFormatException e) {
-            errors.add("'" + key + "' must be a number, got " + describe(n));
-            return 0.5;
-        }
-    }
-
-    private Duration duration(String key) {
-        JsonNode n = valueOrDefault(key);
-        if (n == null) {
-            return null;
-        }
-        if (n.isNumber() || !n.isValueNode()) {
-            errors.add("'" + key + "' must be a duration with a unit (e.g. 30d, 12h, 90s), got " + describe(n));
-            return null;
-        }
-        try {
-            return Units.duration(n.asText());
-        } catch (IllegalArgumentException e) {
-            errors.add("'" + key + "': " + e.getMessage());
-            return null;
-        }
-    }
-
-    private Duration positive(String key) {
-        Duration d = duration(key);
-        if (d != null && (d.isZero() || d.isNegative())) {
-            errors.add("'" + key + "' must be positive, got " + Units.format(d));
-            return null;
-        }
-        return d;
-    }
-
-    private long size(String key) {
-        JsonNode n = valueOrDefault(key);
-        if (n.isIntegralNumber() && n.longValue() >= 0) {
-            return n.longValue();
-        }
-        try {
-            if (!n.isTextual()) {
-                throw new IllegalArgumentException(describe(n) + " is not a size");
-            }
-            return Units.bytes(n.asText());
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            errors.add("'" + key + "': " + e.getMessage());
-            return 0;
-        }
-    }
-
-    private URI uri(String key) {
-        String s = string(key);
-        if (s == null || s.isBlank()) {
-            return null;
-        }
-        try {
-            URI u = URI.create(s);
-            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
-                errors.add("'" + key + "' must be an http(s) URL with a host, got '" + s + "'");
-                return null;
-            }
-            return u;
-        } catch (IllegalArgumentException e) {
-            errors.add("'" + key + "' is not a URL: '" + s + "'");
-            return null;
-        }
-    }
-
-    private Path path(String key) {
-        String s = string(key);
-        return s == null || s.isBlank() ? null : Path.of(s);
-    }
-
-    private List<String> strings(String key) {
-        JsonNode n = values.get(key);
-        List<String> out = new ArrayList<>();
-        if (n == null || n.isNull()) {
-            return out;
-        }
-        if (n.isTextual()) {
-            out.add(n.asText());
-            return out;
-        }
-        if (!n.isArray()) {
-            errors.add("'" + key + "' must be a string or a list of strings, not a " + kind(n));
-            return out;
-        }
-        n.forEach(e -> {
-            if (e.isTextual()) {
-                out.add(e.asText());
-            } else {
-                errors.add("'" + key + "' must list strings; found a " + kind(e));
-            }
-        });
-        return out;
-    }
-
     private String prefix() {
-        String p = string("prefix");
+        String p = v.string("prefix");
         try {
             return new BucketLayout(p == null ? "" : p).prefix();
         } catch (IllegalArgumentException e) {
             errors.add("'prefix': " + e.getMessage());
             return "";
         }
-    }
-
-    private String checksum() {
-        return oneOf("upload.checksum", "auto", "sha256", "content-md5", "flexible");
-    }
-
-    private String oneOf(String key, String... allowed) {
-        String v = string(key);
-        if (v != null && !List.of(allowed).contains(v)) {
-            errors.add("'" + key + "' must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
-        }
-        return v;
-    }
-
-    private String metricsAddress() {
-        String a = string("metrics.address");
-        if (a != null && !a.isEmpty() && !a.matches("[A-Za-z0-9.:\\[\\]-]+:\\d{1,5}")) {
-            errors.add("'metrics.address' must be host:port (e.g. 127.0.0.1:9754) or empty, got '" + a + "'");
-        }
-        return a;
-    }
-
-    private static String kind(JsonNode n) {
-        JsonNodeType t = n.getNodeType();
-        return switch (t) {
-            case OBJECT -> "mapping";
-            case ARRAY -> "list";
-            case STRING -> "string";
-            case NUMBER -> "number";
-            case BOOLEAN -> "boolean";
-            default -> t.name().toLowerCase(java.util.Locale.ROOT);
-        };
-    }
-
-    private static String describe(JsonNode n) {
-        return n.isValueNode() ? "'" + n.asText() + "'" : "a " + kind(n);
     }
 }
