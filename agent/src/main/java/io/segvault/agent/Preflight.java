@@ -32,6 +32,6 @@ public final class Preflight {
         if (aborted > 0) {
             LOG.info("aborted {} stale multipart uploads under '{}'", aborted, w.layout().prefix());
         }
-        return new RepositoryPass(w.replicator(), w.reconciler(), w.retentionKeeper(), w.ledger(), w.meters(), w.clock());
+        return w.repositoryPass();
     }
 }

@@ -19,10 +19,19 @@ import io.segvault.core.config.PlainHttp;
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.ledger.Ledger;
 import io.segvault.core.metrics.Meters;
+import io.segvault.core.metrics.RepoMetrics;
 import io.segvault.core.remote.SftpRepositories;
+import io.segvault.core.replicate.IdentityGuard;
+import io.segvault.core.replicate.LockedWriter;
+import io.segvault.core.replicate.NothingNewCheck;
+import io.segvault.core.replicate.OffsiteIndex;
+import io.segvault.core.replicate.PointWriter;
 import io.segvault.core.replicate.Reconciler;
-import io.segvault.core.replicate.RetentionKeeper;
 import io.segvault.core.replicate.Replicator;
+import io.segvault.core.replicate.RepositoryPass;
+import io.segvault.core.replicate.TamperLog;
+import io.segvault.core.replicate.UploadQueue;
+import io.segvault.core.retention.RetentionKeeper;
 import io.segvault.core.restore.PointCatalog;
 import io.segvault.core.restore.Restorer;
 import io.segvault.core.store.ObjectStore;
@@ -32,6 +41,7 @@ import io.segvault.core.store.s3.S3LockProver;
 import io.segvault.core.store.s3.S3ObjectStore;
 import io.segvault.core.store.s3.S3StoreConfig;
 import io.segvault.core.util.BoundedPool;
+import io.segvault.core.util.Throttle;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +62,7 @@ public final class Wiring implements AutoCloseable {
     private final ObjectStore store;
     private final BucketLayout layout;
     private final Meters meters;
+    private final RepoMetrics repoMetrics;
     private final Clock clock;
     private Ledger ledger;
     private ExecutorService uploads;
@@ -63,6 +74,7 @@ public final class Wiring implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.meters = new Meters(registry);
+        this.repoMetrics = new RepoMetrics(meters);
         this.layout = new BucketLayout(prefix);
         // AWS honours If-None-Match: * (and terraform/modules/bucket's policy denies writes without it, also when the
         // endpoint is an explicit *.amazonaws.com host); on other endpoints put-once relies on its HEAD and the
@@ -159,6 +171,11 @@ public final class Wiring implements AutoCloseable {
         return meters;
     }
 
+    /** The writer of the per-repository metrics. */
+    public RepoMetrics repoMetrics() {
+        return repoMetrics;
+    }
+
     public Clock clock() {
         return clock;
     }
@@ -200,7 +217,7 @@ public final class Wiring implements AutoCloseable {
     }
 
     public RetentionKeeper retentionKeeper() {
-        return new RetentionKeeper(store, ledger(), config().retention(), meters, clock, 50);
+        return new RetentionKeeper(store, ledger(), config().retention(), repoMetrics, clock, new Throttle(50));
     }
 
     /**
@@ -238,11 +255,21 @@ public final class Wiring implements AutoCloseable {
             // segment of the repository
             uploads = BoundedPool.create(c.upload().concurrency(), 4 * c.upload().concurrency(), "segvault-upload");
         }
-        TamperDetector detector = detector();
-        Path scratch = c.state().resolve("scratch");
-        replicator = new Replicator(new Replicator.Parts(store, ledger(), layout, c.retention(), detector, meters, clock, scratch,
-                uploads), c.upload().maxBandwidth(), c.upload().maxIndexSize());
+        Ledger l = ledger();
+        TamperLog tamper = new TamperLog(l, repoMetrics, clock);
+        LockedWriter writer = new LockedWriter(store, l, layout, c.retention(), tamper, clock);
+        OffsiteIndex offsite = new OffsiteIndex(l, repoMetrics, c.upload().offsiteCacheEntries());
+        UploadQueue queue = new UploadQueue(writer, offsite, layout, uploads, new Throttle(c.upload().maxBandwidth()), repoMetrics);
+        PointWriter points = new PointWriter(writer, store, l, layout, offsite, tamper, repoMetrics, clock);
+        replicator = new Replicator(new IdentityGuard(writer, store, l, layout, clock), detector(), queue, points, tamper,
+                repoMetrics, new Replicator.Settings(c.state().resolve("scratch"), c.upload().maxIndexSize()));
         return replicator;
+    }
+
+    /** One repository's pass, as {@code sync} and the daemon run it. */
+    public RepositoryPass repositoryPass() {
+        return new RepositoryPass(reconciler(), new NothingNewCheck(ledger().segmentCatalog(), repoMetrics), replicator(),
+                retentionKeeper(), ledger(), repoMetrics, clock);
     }
 
     /** Interrupts the running uploads (each aborts its multipart upload); no upload starts after this. */

@@ -5,10 +5,8 @@ import io.segvault.core.borg.TamperDetector;
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.ledger.Ledger;
 import io.segvault.core.metrics.Meters;
-import io.segvault.core.replicate.Reconciler;
 import io.segvault.core.replicate.RepositoryPass;
-import io.segvault.core.replicate.Replicator;
-import io.segvault.core.replicate.RetentionKeeper;
+import io.segvault.core.retention.RetentionKeeper;
 import io.segvault.core.restore.PointCatalog;
 import io.segvault.core.restore.Restorer;
 import io.segvault.core.retention.RetentionPolicy;
@@ -36,7 +34,6 @@ public final class ReplicationRig implements AutoCloseable {
     private final ExecutorService uploads = Executors.newFixedThreadPool(4);
     private Ledger ledger;
     private RepositoryPass pass;
-    private Replicator replicator;
 
     private final ObjectStore store;
 
@@ -69,13 +66,15 @@ public final class ReplicationRig implements AutoCloseable {
         }
         ledger = Ledger.open(state);
         TamperDetector detector = new TamperDetector(ledger.segmentCatalog(), clock, 0.5);
-        replicator = new Replicator(new Replicator.Parts(store, ledger, layout, retention, detector, meters, clock,
-                state.resolve("scratch"), uploads), 0, 1L << 30);
-        pass = new RepositoryPass(replicator, new Reconciler(store, ledger, layout), keeper(), ledger, meters, clock);
+        pass = assembly().pass(detector, uploads, state.resolve("scratch"));
     }
 
     public RetentionKeeper keeper() {
-        return new RetentionKeeper(store, ledger, retention, meters, clock, 100);
+        return assembly().keeper();
+    }
+
+    private PassAssembly assembly() {
+        return new PassAssembly(store, ledger, layout, retention, meters, clock, 100);
     }
 
     public Ledger ledger() {

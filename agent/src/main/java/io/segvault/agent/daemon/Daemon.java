@@ -17,7 +17,7 @@ import io.segvault.core.config.RepoResolver;
 import io.segvault.core.follow.FollowerConfig;
 import io.segvault.core.follow.PollingFollower;
 import io.segvault.core.follow.RepositoryFollower;
-import io.segvault.core.metrics.Meters;
+import io.segvault.core.metrics.RepoMetrics;
 import io.segvault.core.replicate.RepoStatus;
 import io.segvault.core.replicate.RepositoryPass;
 import io.segvault.core.replicate.StatusReader;
@@ -158,24 +158,23 @@ public final class Daemon implements AutoCloseable {
     private void publishStatus(String name, Path path) {
         try {
             RepoStatus s = new StatusReader(wiring.ledger(), wiring.layout(), clock).read(name, path);
-            Meters m = wiring.meters();
+            RepoMetrics m = wiring.repoMetrics();
             if (s.committed() != null) {
-                m.gauge(Meters.COMMITTED_TXN, s.committed(), "repo", name);
+                m.committedTransaction(name, s.committed());
             }
             if (s.offsite() != null) {
-                m.gauge(Meters.OFFSITE_TXN, s.offsite(), "repo", name);
-                m.gauge(Meters.OFFSITE_AGE, Duration.between(s.offsiteAt(), clock.instant()).toSeconds(), "repo", name);
+                m.offsiteTransaction(name, s.offsite());
+                m.offsiteAge(name, Duration.between(s.offsiteAt(), clock.instant()).toSeconds());
             }
-            m.gauge(Meters.PENDING_SEGMENTS, s.pendingSegments(), "repo", name);
-            m.gauge(Meters.PENDING_BYTES, s.pendingBytes(), "repo", name);
-            m.gauge(Meters.LAG, s.lagSeconds(), "repo", name);
-            m.gauge(Meters.REPO_UP, failures.containsKey(name) || s.problem() != null ? 0 : 1, "repo", name);
+            m.pending(name, s.pendingSegments(), s.pendingBytes());
+            m.lag(name, s.lagSeconds());
+            m.up(name, !failures.containsKey(name) && s.problem() == null);
             if (s.earliestRetain() != null) {
-                m.gauge(Meters.EARLIEST_RETAIN, s.earliestRetain().getEpochSecond(), "repo", name);
+                m.earliestRetain(name, s.earliestRetain());
             }
         } catch (RuntimeException e) {
             LOG.warn("{}: cannot compute status: {}", name, e.getMessage());
-            wiring.meters().gauge(Meters.REPO_UP, 0, "repo", name); // e.g. the repository cannot be read
+            wiring.repoMetrics().up(name, false); // e.g. the repository cannot be read
         }
     }
 

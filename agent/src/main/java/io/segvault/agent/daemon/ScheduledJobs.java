@@ -3,7 +3,7 @@ package io.segvault.agent.daemon;
 import io.segvault.agent.Wiring;
 import io.segvault.core.config.AgentConfig;
 import io.segvault.core.metrics.Meters;
-import io.segvault.core.replicate.RetentionKeeper;
+import io.segvault.core.retention.RetentionKeeper;
 import io.segvault.core.restore.Drill;
 import java.nio.file.Path;
 import java.time.Clock;

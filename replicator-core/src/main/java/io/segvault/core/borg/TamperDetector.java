@@ -6,13 +6,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Consumer;
 
 /**
  * Compares each snapshot of a repository with what the {@link SegmentCatalog} remembers and reports what borg's
@@ -81,50 +82,92 @@ public final class TamperDetector {
      * the modification time).
      */
     public Inspection inspect(String repo, Snapshot snapshot, boolean rehashAll) {
-        return inspect(repo, snapshot, rehashAll, k -> { });
+        try (Run run = start(repo, snapshot, rehashAll)) {
+            run.forEachRemaining(k -> { });
+            return run.finish();
+        }
     }
 
     /**
-     * As {@link #inspect(String, Snapshot, boolean)}, handing each segment's {@link KnownSegment} to {@code each} as
-     * soon as it is known (in snapshot order, while later segments are being hashed), so a caller can start uploading
-     * segment k while segment k+1 is hashed. Events are only known when the method returns.
+     * As {@link #inspect(String, Snapshot, boolean)}, one segment at a time: the returned run yields each segment's
+     * {@link KnownSegment} in snapshot order as soon as it is hashed, while later segments are being hashed, so a caller
+     * can start uploading segment k while segment k+1 is hashed. Events are known once every segment was taken
+     * ({@link Run#finish}). Close the run (it drops the hashes it started ahead and did not hand out).
      */
-    public Inspection inspect(String repo, Snapshot snapshot, boolean rehashAll, Consumer<KnownSegment> each) {
-        Map<Long, KnownSegment> known = catalog.known(repo);
-        OptionalLong knownTransaction = catalog.knownTransaction(repo);
-        Instant at = clock.instant();
-        List<TamperEvent> events = new ArrayList<>();
-        Map<Long, KnownSegment> current = new TreeMap<>();
-        boolean changed = knownTransaction.isEmpty() || knownTransaction.getAsLong() != snapshot.transaction()
-                || known.size() != snapshot.segments().size();
-        HashAhead ahead = new HashAhead(repo, snapshot.segments(), known, rehashAll);
-        try {
-            for (SegmentFile segment : snapshot.segments()) {
-                KnownSegment prior = known.get(segment.number());
-                KnownSegment now = ahead.next();
-                if (prior != null && !prior.sha256().equals(now.sha256())) {
-                    events.add(new TamperEvent(repo, TamperEvent.Kind.CONTENT_CHANGED, segment.number(),
-                            contentChanged(prior, now, knownTransaction.getAsLong(), snapshot.transaction()), at));
-                }
-                changed |= !now.equals(prior);
-                current.put(segment.number(), now);
-                each.accept(now);
+    public Run start(String repo, Snapshot snapshot, boolean rehashAll) {
+        return new Run(repo, snapshot, rehashAll);
+    }
+
+    /** One inspection under way: an iterator over the snapshot's segments, then {@link #finish()}. Not thread-safe. */
+    public final class Run implements Iterator<KnownSegment>, AutoCloseable {
+        private final String repo;
+        private final Snapshot snapshot;
+        private final Map<Long, KnownSegment> known;
+        private final OptionalLong knownTransaction;
+        private final Instant at = clock.instant();
+        private final List<TamperEvent> events = new ArrayList<>();
+        private final Map<Long, KnownSegment> current = new TreeMap<>();
+        private final HashAhead ahead;
+        private boolean changed;
+        private int next;
+
+        private Run(String repo, Snapshot snapshot, boolean rehashAll) {
+            this.repo = repo;
+            this.snapshot = snapshot;
+            this.known = catalog.known(repo);
+            this.knownTransaction = catalog.knownTransaction(repo);
+            this.changed = knownTransaction.isEmpty() || knownTransaction.getAsLong() != snapshot.transaction()
+                    || known.size() != snapshot.segments().size();
+            this.ahead = new HashAhead(repo, snapshot.segments(), known, rehashAll);
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next < snapshot.segments().size();
+        }
+
+        /** The next segment with its SHA-256 (its hash checked against the snapshot; a content change noted). */
+        @Override
+        public KnownSegment next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
             }
-        } finally {
+            SegmentFile segment = snapshot.segments().get(next++);
+            KnownSegment prior = known.get(segment.number());
+            KnownSegment now = ahead.next();
+            if (prior != null && !prior.sha256().equals(now.sha256())) {
+                events.add(new TamperEvent(repo, TamperEvent.Kind.CONTENT_CHANGED, segment.number(),
+                        contentChanged(prior, now, knownTransaction.getAsLong(), snapshot.transaction()), at));
+            }
+            changed |= !now.equals(prior);
+            current.put(segment.number(), now);
+            return now;
+        }
+
+        /** After every segment was taken: the events of this inspection; the catalog now remembers the snapshot. */
+        public Inspection finish() {
+            if (hasNext()) {
+                throw new IllegalStateException("inspection of " + repo + " finished before its last segment was taken");
+            }
+            close();
+            if (knownTransaction.isPresent()) {
+                List<KnownSegment> vanished = known.values().stream().filter(k -> !current.containsKey(k.number()))
+                        .sorted(Comparator.comparingLong(KnownSegment::number)).toList();
+                if (!vanished.isEmpty()) {
+                    events.addAll(new VanishedSegments(repo, known, knownTransaction.getAsLong(), snapshot, massFraction, at)
+                            .events(vanished));
+                }
+            }
+            if (changed) {
+                catalog.remember(repo, snapshot.transaction(), current.values());
+            }
+            return new Inspection(current, events);
+        }
+
+        @Override
+        public void close() {
             hashes.drop(repo); // what this snapshot did not take is stale or not wanted
         }
-        if (knownTransaction.isPresent()) {
-            List<KnownSegment> vanished = known.values().stream().filter(k -> !current.containsKey(k.number()))
-                    .sorted(Comparator.comparingLong(KnownSegment::number)).toList();
-            if (!vanished.isEmpty()) {
-                events.addAll(new VanishedSegments(repo, known, knownTransaction.getAsLong(), snapshot, massFraction, at)
-                        .events(vanished));
-            }
-        }
-        if (changed) {
-            catalog.remember(repo, snapshot.transaction(), current.values());
-        }
-        return new Inspection(current, events);
     }
 
     /**

@@ -56,7 +56,7 @@ public record AgentConfig(Store store, List<RepoSpec> repos, List<String> globs,
 
     /** Upload tuning. */
     public record Upload(int concurrency, long partSize, int partsInFlight, long multipartThreshold, long maxBandwidth,
-                         long maxIndexSize) {
+                         long maxIndexSize, int offsiteCacheEntries) {
     }
 
     /** Follower tuning. */

@@ -219,7 +219,7 @@ public final class AgentConfigLoader {
                     + Units.formatBytes(partSize) + "): a single PUT is buffered in memory like one part");
         }
         return new AgentConfig.Upload(concurrency, partSize, parts, threshold, v.size("upload.maxBandwidth"),
-                v.size("upload.maxIndexSize"));
+                v.size("upload.maxIndexSize"), v.integer("upload.offsiteCacheEntries"));
     }
 
     private List<AgentConfig.RepoSpec> repos() {

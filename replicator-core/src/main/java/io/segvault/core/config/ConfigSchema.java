@@ -60,6 +60,9 @@ public final class ConfigSchema {
             opt("upload.maxBandwidth", Type.SIZE, "0", "Upload cap in bytes per second across all uploads (e.g. 50MiB); 0 = none."),
             opt("upload.maxIndexSize", Type.SIZE, "1GiB", "index.T files above this size are not uploaded (borg rebuilds "
                     + "the index on first use); the restore point records that it was omitted."),
+            opt("upload.offsiteCacheEntries", Type.INTEGER, "65536", "How many objects known to be offsite are kept in "
+                    + "memory; for the others the ledger answers, with one local query.")
+                    .checked(between(1000, 100_000_000)),
             opt("upload.checksum", Type.STRING, "auto", "Checksum the server verifies on every PUT and part: `auto` (flexible "
                     + "checksums on AWS, `sha256` on custom endpoints), `sha256` (the body's SHA-256 in the signed "
                     + "`x-amz-content-sha256` header; not for AWS), `content-md5`, or `flexible`.")

@@ -1,18 +1,13 @@
 package io.segvault.core.replicate;
 
-import io.segvault.core.borg.TamperEvent;
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.ledger.Ledger;
 import io.segvault.core.ledger.PointRecord;
 import io.segvault.core.ledger.UploadedObject;
 import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.RepoIdentity;
-import io.segvault.core.retention.RetentionPolicy;
-import io.segvault.core.store.ForeignObjectException;
+import io.segvault.core.store.ObjectReader;
 import io.segvault.core.store.ObjectSource;
-import io.segvault.core.store.ObjectStore;
-import io.segvault.core.store.PutRequest;
-import io.segvault.core.store.Retention;
 import io.segvault.core.store.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +16,6 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * Pins a repository name to one Borg repository id and checks the id on every pass, before anything is uploaded.
@@ -33,24 +27,21 @@ import java.util.function.Consumer;
  * first (any writer can) is a tamper event, not a reason to stop: the claim goes to an alternative key. A mismatch is
  * refused by name.
  */
-final class IdentityGuard {
+public final class IdentityGuard {
 
-    private final ObjectStore store;
+    private final LockedWriter writer;
+    private final ObjectReader reader;
     private final Ledger ledger;
     private final BucketLayout layout;
-    private final RetentionPolicy retention;
     private final Clock clock;
-    private final Consumer<TamperEvent> events;
     private final Map<String, String> pins = new ConcurrentHashMap<>();
 
-    IdentityGuard(ObjectStore store, Ledger ledger, BucketLayout layout, RetentionPolicy retention, Clock clock,
-                  Consumer<TamperEvent> events) {
-        this.store = store;
+    public IdentityGuard(LockedWriter writer, ObjectReader reader, Ledger ledger, BucketLayout layout, Clock clock) {
+        this.writer = writer;
+        this.reader = reader;
         this.ledger = ledger;
         this.layout = layout;
-        this.retention = retention;
         this.clock = clock;
-        this.events = events;
     }
 
     /** Refuses (fatal {@link ReplicationException}) when {@code repoId} is not the id pinned for {@code repo}. */
@@ -94,23 +85,14 @@ final class IdentityGuard {
         String key = layout.repoJson(repo);
         byte[] json = ManifestCodec.encode(new RepoIdentity(BucketLayout.FORMAT_VERSION, repo, repoId, clock.instant()));
         String sha = ManifestCodec.sha256(json);
-        Retention lock = Retention.compliance(retention.retainUntil(clock));
-        StoredObject stored;
-        try {
-            stored = store.putOnce(new PutRequest(key, ObjectSource.ofBytes(json), sha, lock));
-        } catch (ForeignObjectException e) {
-            String alt = layout.alternative(key);
-            events.accept(new TamperEvent(repo, TamperEvent.Kind.FOREIGN_OBJECT, -1, e.getMessage() + "; the name is claimed in "
-                    + alt + " instead", clock.instant()));
-            stored = store.putOnce(new PutRequest(alt, ObjectSource.ofBytes(json), sha, lock, true));
-            ledger.recordAlias(repo, key, alt);
-        }
+        StoredObject stored = writer.putOwn(repo, key, sha, ObjectSource.ofBytes(json), false, "the name is claimed in",
+                () -> { });
         ledger.recordObject(new UploadedObject(repo, stored.key(), stored.size(), sha, stored.versionId(), stored.retainUntil()));
         return repoId;
     }
 
     private byte[] bytes(String key, String versionId) {
-        try (InputStream in = store.get(key, versionId, 0, -1)) {
+        try (InputStream in = reader.get(key, versionId, 0, -1)) {
             return in.readNBytes(256 * 1024 * 1024);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + key, e);

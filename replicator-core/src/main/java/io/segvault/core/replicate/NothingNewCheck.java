@@ -5,7 +5,7 @@ import io.segvault.core.borg.Fingerprint;
 import io.segvault.core.borg.KnownSegment;
 import io.segvault.core.borg.SegmentCatalog;
 import io.segvault.core.borg.SegmentFile;
-import io.segvault.core.metrics.Meters;
+import io.segvault.core.metrics.RepoMetrics;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * detects and reports it as before. A failed pass must {@link #forget} the repository. Thread-safe; passes of one
  * repository must not overlap (the daemon serialises them).
  */
-final class NothingNewCheck {
+public final class NothingNewCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(NothingNewCheck.class);
 
@@ -38,12 +38,12 @@ final class NothingNewCheck {
     }
 
     private final SegmentCatalog catalog;
-    private final Meters meters;
+    private final RepoMetrics metrics;
     private final Map<String, Baseline> baselines = new ConcurrentHashMap<>();
 
-    NothingNewCheck(SegmentCatalog catalog, Meters meters) {
+    public NothingNewCheck(SegmentCatalog catalog, RepoMetrics metrics) {
         this.catalog = catalog;
-        this.meters = meters;
+        this.metrics = metrics;
     }
 
     /**
@@ -77,12 +77,10 @@ final class NothingNewCheck {
             LOG.debug("{}: quick check failed, running a full pass: {}", repo, e.getMessage());
             return OptionalLong.empty();
         }
-        // what Replicator.sync reports for a pass whose transaction is already offsite
-        meters.count(Meters.SYNC_RUNS, 1, "repo", repo, "outcome", "ok");
-        meters.gauge(Meters.REPO_UP, 1, "repo", repo);
-        meters.gauge(Meters.COMMITTED_TXN, b.transaction(), "repo", repo);
-        meters.gauge(Meters.PENDING_SEGMENTS, 0, "repo", repo);
-        meters.gauge(Meters.PENDING_BYTES, 0, "repo", repo);
+        // what Replicator.replicate reports for a pass whose transaction is already offsite
+        metrics.passEnded(repo, true);
+        metrics.committedTransaction(repo, b.transaction());
+        metrics.pending(repo, 0, 0);
         return OptionalLong.of(b.transaction());
     }
 

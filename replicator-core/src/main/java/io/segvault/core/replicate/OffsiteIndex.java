@@ -4,32 +4,30 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.segvault.core.ledger.Ledger;
 import io.segvault.core.ledger.UploadedObject;
-import io.segvault.core.metrics.Meters;
+import io.segvault.core.metrics.RepoMetrics;
 import java.util.Optional;
 
 /**
  * "Is this object already offsite?" answered locally, in layers: a Caffeine cache of positive answers,
- * then the ledger. (The in-flight layer lives in {@link Replicator}; the last layer, asking the bucket,
+ * then the ledger. (The in-flight layer lives in {@link UploadQueue}; the last layer, asking the bucket,
  * is the store's put-once, which returns the existing version when the same bytes are already there.)
  * A sealed segment that is offsite therefore costs no request on the steady-state path.
  *
- * <p>The cache holds at most {@link #CACHE_ENTRIES} objects (about 400 bytes each: some 26 MiB), whatever the size of
- * the repository; beyond that the ledger answers (one indexed SQLite lookup).
+ * <p>The cache holds at most {@code upload.offsiteCacheEntries} objects (65,536 by default; about 400 bytes each: some
+ * 26 MiB), whatever the size of the repository; beyond that the ledger answers (one indexed SQLite lookup).
  */
-final class OffsiteIndex {
-
-    /** Most objects the cache keeps. */
-    static final int CACHE_ENTRIES = 65_536;
+public final class OffsiteIndex {
 
     private final Ledger ledger;
-    private final Meters meters;
+    private final RepoMetrics metrics;
     private final Cache<String, UploadedObject> cache;
 
-    OffsiteIndex(Ledger ledger, Meters meters, long cacheSize) {
+    /** {@code cacheSize}: how many positive answers the cache keeps. */
+    public OffsiteIndex(Ledger ledger, RepoMetrics metrics, long cacheSize) {
         this.ledger = ledger;
-        this.meters = meters;
+        this.metrics = metrics;
         this.cache = Caffeine.newBuilder().maximumSize(cacheSize).recordStats().build();
-        io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(meters.registry(), cache, "segvault.offsite");
+        metrics.monitor(cache, "segvault.offsite");
     }
 
     /**
@@ -47,13 +45,13 @@ final class OffsiteIndex {
     private Optional<UploadedObject> findAt(String key, String sha256) {
         UploadedObject hit = cache.getIfPresent(key);
         if (hit != null && hit.sha256().equals(sha256)) {
-            meters.count(Meters.SKIPPED_OBJECTS, 1, "layer", "cache");
+            metrics.skipped("cache");
             return Optional.of(hit);
         }
         Optional<UploadedObject> recorded = ledger.object(key).filter(o -> o.sha256().equals(sha256));
         recorded.ifPresent(o -> {
             cache.put(key, o);
-            meters.count(Meters.SKIPPED_OBJECTS, 1, "layer", "ledger");
+            metrics.skipped("ledger");
         });
         return recorded;
     }

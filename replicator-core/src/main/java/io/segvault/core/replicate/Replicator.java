@@ -8,93 +8,65 @@ import io.segvault.core.borg.SegmentFile;
 import io.segvault.core.borg.SegmentSpool;
 import io.segvault.core.borg.Snapshot;
 import io.segvault.core.borg.TamperDetector;
-import io.segvault.core.borg.TamperEvent;
-import io.segvault.core.layout.BucketLayout;
-import io.segvault.core.ledger.Ledger;
-import io.segvault.core.ledger.PointRecord;
-import io.segvault.core.ledger.UploadedObject;
-import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.RestorePoint;
-import io.segvault.core.metrics.Meters;
-import io.segvault.core.retention.RetentionPolicy;
-import io.segvault.core.store.ForeignObjectException;
-import io.segvault.core.store.IntegrityException;
+import io.segvault.core.metrics.RepoMetrics;
 import io.segvault.core.store.ObjectConflictException;
-import io.segvault.core.store.ObjectSource;
-import io.segvault.core.store.ObjectStore;
 import io.segvault.core.store.ObjectStoreException;
-import io.segvault.core.store.PutRequest;
-import io.segvault.core.store.Retention;
-import io.segvault.core.store.StoredObject;
-import io.segvault.core.store.ObjectVersion;
+import io.segvault.core.util.FileTree;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replication pipeline for one repository pass: snapshot the committed transaction T, find what is
- * not yet offsite, upload it (bounded concurrency, each object put-once, locked and verified), then
- * write the restore point for T chained to the previous one. Thread-safe; passes of different
- * repositories may run at once and share the upload pool and the in-flight set.
+ * Replicates the committed transaction T of one repository: snapshot T, inspect it for tampering, upload what is not
+ * offsite yet (each segment as soon as it is hashed, while later ones hash; see {@link UploadQueue}), wait until every
+ * object is verified, then write the restore point for T chained to the previous one ({@link PointWriter}). A
+ * repository that changes under the snapshot gets a new one. Thread-safe; passes of different repositories may run at
+ * once and share the upload queue.
  */
 public final class Replicator {
 
     private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
     private static final int SNAPSHOT_ATTEMPTS = 5;
 
-    private final ObjectStore store;
-    private final Ledger ledger;
-    private final BucketLayout layout;
-    private final RetentionPolicy retention;
-    private final TamperDetector detector;
-    private final Meters meters;
-    private final Clock clock;
-    private final Path scratchRoot;
-    private final ExecutorService uploads;
-    private final Throttle throttle;
-    private final long maxIndexSize;
-    private final OffsiteIndex offsite;
-    private final IdentityGuard identity;
-    private final Map<String, CompletableFuture<UploadedObject>> inFlight = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> listings = new ConcurrentHashMap<>();
-
-    /** Collaborators of a replicator; built by the agent's wiring. */
-    public record Parts(ObjectStore store, Ledger ledger, BucketLayout layout, RetentionPolicy retention, TamperDetector detector,
-                        Meters meters, Clock clock, Path scratchRoot, ExecutorService uploads) {
+    /**
+     * @param scratchRoot  where snapshots copy the control files
+     * @param maxIndexSize {@code index.T} files above this size are not uploaded (borg rebuilds them after a restore)
+     */
+    public record Settings(Path scratchRoot, long maxIndexSize) {
     }
 
-    public Replicator(Parts parts, long maxBandwidth, long maxIndexSize) {
-        this.store = parts.store();
-        this.ledger = parts.ledger();
-        this.layout = parts.layout();
-        this.retention = parts.retention();
-        this.detector = parts.detector();
-        this.meters = parts.meters();
-        this.clock = parts.clock();
-        this.scratchRoot = parts.scratchRoot();
-        this.uploads = parts.uploads();
-        this.throttle = new Throttle(maxBandwidth);
-        this.maxIndexSize = maxIndexSize;
-        this.offsite = new OffsiteIndex(ledger, meters, OffsiteIndex.CACHE_ENTRIES);
-        this.identity = new IdentityGuard(store, ledger, layout, retention, clock, e -> recordEvents(List.of(e)));
+    private final IdentityGuard identity;
+    private final TamperDetector detector;
+    private final UploadQueue uploads;
+    private final PointWriter points;
+    private final TamperLog tamper;
+    private final RepoMetrics metrics;
+    private final Settings settings;
+    private final Map<String, Set<String>> listings = new ConcurrentHashMap<>();
+
+    // 7 parameters: one piece per step of the pass (identity, inspection, uploads, point, tamper events), the metrics
+    // and the settings; grouping them would only bring back a record of collaborators
+    public Replicator(IdentityGuard identity, TamperDetector detector, UploadQueue uploads, PointWriter points, TamperLog tamper,
+                      RepoMetrics metrics, Settings settings) {
+        this.identity = identity;
+        this.detector = detector;
+        this.uploads = uploads;
+        this.points = points;
+        this.tamper = tamper;
+        this.metrics = metrics;
+        this.settings = settings;
     }
 
     /**
@@ -105,31 +77,31 @@ public final class Replicator {
         listings.put(repo, Set.copyOf(listedKeys));
     }
 
-    /** One full pass of one repository; returns when T has a verified restore point offsite. */
-    public SyncResult sync(String repo, Path path) {
-        Instant start = clock.instant();
+    /** Replicates the repository at {@code path} as {@code repo}; returns when T has a verified restore point offsite. */
+    public SyncResult replicate(String repo, Path path) {
+        long start = System.nanoTime();
         try {
-            SyncResult r = syncOnce(repo, path, start);
-            meters.count(Meters.SYNC_RUNS, 1, "repo", repo, "outcome", "ok");
-            meters.gauge(Meters.REPO_UP, 1, "repo", repo);
+            BorgRepository borg = BorgRepository.open(path);
+            String repoId = borg.readConfig().id();
+            identity.ensure(repo, repoId);
+            SyncResult r = snapshotUntilStill(repo, borg, repoId, start);
+            metrics.passEnded(repo, true);
             return r;
         } catch (RuntimeException e) {
-            meters.count(Meters.SYNC_RUNS, 1, "repo", repo, "outcome", "error");
-            meters.gauge(Meters.REPO_UP, 0, "repo", repo);
+            metrics.passEnded(repo, false);
             throw e;
         }
     }
 
-    private SyncResult syncOnce(String repo, Path path, Instant start) {
-        BorgRepository borg = BorgRepository.open(path);
-        String repoId = borg.readConfig().id();
-        identity.ensure(repo, repoId);
+    /** Replicates snapshots until one stays what it saw until its point is written. */
+    private SyncResult snapshotUntilStill(String repo, BorgRepository borg, String repoId, long start) {
         Set<String> listed = listings.remove(repo);
         for (int attempt = 1; ; attempt++) {
             Path scratch = newScratch(repo);
             try {
                 // only the first attempt may trust the listing: a failed one may have written some keys
-                return replicate(new Batch(repo, attempt == 1 ? listed : null), borg, repoId, scratch, start);
+                Batch batch = new Batch(repo, attempt == 1 ? listed : null);
+                return replicateSnapshot(batch, borg.snapshot(scratch), repoId, start);
             } catch (SnapshotMovedException e) {
                 if (attempt >= SNAPSHOT_ATTEMPTS) {
                     throw new ReplicationException(repo, "the repository kept changing under the snapshot (" + e.getMessage()
@@ -137,53 +109,31 @@ public final class Replicator {
                 }
                 LOG.info("{}: {}; taking a new snapshot", repo, e.getMessage());
             } finally {
-                io.segvault.core.util.FileTree.deleteQuietly(scratch);
+                FileTree.deleteQuietly(scratch);
             }
         }
     }
 
-    private SyncResult replicate(Batch batch, BorgRepository borg, String repoId, Path scratch, Instant start) {
+    /** One snapshot: inspect and upload its segments, its control files, then its restore point. */
+    private SyncResult replicateSnapshot(Batch batch, Snapshot snap, String repoId, long start) {
         String repo = batch.repo;
-        Snapshot snap = borg.snapshot(scratch);
         long t = snap.transaction();
-        boolean done = ledger.point(repo, t).isPresent();
-        Map<Long, SegmentFile> files = new HashMap<>();
-        snap.segments().forEach(s -> files.put(s.number(), s));
-        List<CompletableFuture<RestorePoint.SegmentEntry>> segs = new ArrayList<>();
-        // each segment's upload starts as soon as it is hashed, while the next one is hashed; in pull mode it reads
-        // the local copy the hashing read left in the spool, if any
-        SegmentSpool spool = detector.spool();
-        Inspection inspection = detector.inspect(repo, snap, false, known -> {
-            SegmentFile file = files.get(known.number());
-            SegmentSpool.Copy copy = spool.claim(repo, file).orElse(null);
-            if (done) {
-                releaseCopy(spool, copy);
-            } else {
-                segs.add(uploadSegment(batch, file, known, copy).whenComplete((entry, failure) -> releaseCopy(spool, copy)));
-            }
-        });
-        recordEvents(inspection.events());
-        meters.gauge(Meters.COMMITTED_TXN, t, "repo", repo);
+        boolean done = points.written(repo, t);
+        Segments segments = uploadSegments(batch, snap, !done);
+        Inspection inspection = segments.inspection();
+        tamper.record(inspection.events());
+        metrics.committedTransaction(repo, t);
         if (done) {
-            meters.gauge(Meters.PENDING_SEGMENTS, 0, "repo", repo);
-            meters.gauge(Meters.PENDING_BYTES, 0, "repo", repo);
-            return new SyncResult(repo, t, false, 0, 0, 0, inspection.events().size(), Duration.between(start, clock.instant()));
+            metrics.pending(repo, 0, 0);
+            return new SyncResult(repo, t, false, 0, 0, 0, inspection.events().size(), since(start));
         }
         List<CompletableFuture<RestorePoint.ControlEntry>> controls = new ArrayList<>();
-        boolean indexOmitted = false;
-        for (ControlFile c : snap.controls()) {
-            if (c.name().startsWith("index.") && c.size() > maxIndexSize) {
-                indexOmitted = true;
-                LOG.info("{}: {} is {} bytes, above upload.maxIndexSize; borg rebuilds it after a restore", repo, c.name(), c.size());
-                continue;
-            }
-            controls.add(uploadControl(batch, t, c));
-        }
-        meters.gauge(Meters.PENDING_SEGMENTS, batch.pendingSegments.get(), "repo", repo);
-        meters.gauge(Meters.PENDING_BYTES, batch.pendingBytes.get(), "repo", repo);
+        List<ControlFile> toUpload = controlsToUpload(repo, snap);
+        toUpload.forEach(c -> controls.add(uploads.control(batch, t, c)));
+        metrics.pending(repo, batch.pendingSegments.get(), batch.pendingBytes.get());
         List<RestorePoint.SegmentEntry> segEntries;
         try {
-            segEntries = join(repo, segs, snap);
+            segEntries = join(repo, segments.uploads(), snap);
         } catch (RuntimeException e) {
             // the control files upload from this attempt's scratch copies, deleted when it ends: a next attempt must
             // not share an upload still reading them
@@ -191,141 +141,57 @@ public final class Replicator {
             throw e;
         }
         List<RestorePoint.ControlEntry> ctlEntries = join(repo, controls, snap);
-        writePoint(batch, repoId, snap, segEntries, ctlEntries, indexOmitted);
-        meters.gauge(Meters.PENDING_SEGMENTS, 0, "repo", repo);
-        meters.gauge(Meters.PENDING_BYTES, 0, "repo", repo);
+        points.writePoint(batch, repoId, snap, segEntries, ctlEntries, toUpload.size() < snap.controls().size());
+        metrics.pending(repo, 0, 0);
         return new SyncResult(repo, t, true, batch.uploaded.get(), batch.bytes.get(), batch.skipped.get(),
-                inspection.events().size() + batch.foreign.get(), Duration.between(start, clock.instant()));
+                inspection.events().size() + batch.foreign.get(), since(start));
     }
 
-    /** Counters of one pass. */
-    private static final class Batch {
-        final String repo;
-        final AtomicInteger uploaded = new AtomicInteger();
-        final AtomicInteger skipped = new AtomicInteger();
-        final AtomicLong bytes = new AtomicLong();
-        final AtomicInteger pendingSegments = new AtomicInteger();
-        final AtomicLong pendingBytes = new AtomicLong();
-        final AtomicInteger foreign = new AtomicInteger();
-        private final Set<String> listed;
+    /** What the inspection of a snapshot found, and the uploads of its segments under way. */
+    private record Segments(Inspection inspection, List<CompletableFuture<RestorePoint.SegmentEntry>> uploads) {
+    }
 
-        Batch(String repo, Set<String> listed) {
-            this.repo = repo;
-            this.listed = listed;
+    /**
+     * The loop over segments: each one's upload (if {@code upload}) starts as soon as the inspection has hashed it,
+     * while the next ones hash; in pull mode it reads the local copy the hashing read left in the spool, if any.
+     */
+    private Segments uploadSegments(Batch batch, Snapshot snap, boolean upload) {
+        Map<Long, SegmentFile> files = new HashMap<>();
+        snap.segments().forEach(s -> files.put(s.number(), s));
+        SegmentSpool spool = detector.spool();
+        List<CompletableFuture<RestorePoint.SegmentEntry>> segs = new ArrayList<>();
+        try (TamperDetector.Run inspection = detector.start(batch.repo, snap, false)) {
+            while (inspection.hasNext()) {
+                KnownSegment known = inspection.next();
+                SegmentFile file = files.get(known.number());
+                SegmentSpool.Copy copy = spool.claim(batch.repo, file).orElse(null);
+                if (!upload) {
+                    releaseCopy(spool, copy);
+                    continue;
+                }
+                segs.add(uploads.segment(batch, file, known, copy == null ? null : copy.file())
+                        .whenComplete((entry, failure) -> releaseCopy(spool, copy)));
+            }
+            return new Segments(inspection.finish(), segs);
         }
+    }
 
-        /** Whether a listing taken just before this pass showed {@code key} absent. */
-        boolean listedAbsent(String key) {
-            return listed != null && !listed.contains(key);
+    /** The control files of the snapshot, but an {@code index.T} above {@code upload.maxIndexSize}. */
+    private List<ControlFile> controlsToUpload(String repo, Snapshot snap) {
+        List<ControlFile> out = new ArrayList<>();
+        for (ControlFile c : snap.controls()) {
+            if (c.name().startsWith("index.") && c.size() > settings.maxIndexSize()) {
+                LOG.info("{}: {} is {} bytes, above upload.maxIndexSize; borg rebuilds it after a restore", repo, c.name(), c.size());
+                continue;
+            }
+            out.add(c);
         }
+        return out;
     }
 
     private static void releaseCopy(SegmentSpool spool, SegmentSpool.Copy copy) {
         if (copy != null) {
             spool.release(copy);
-        }
-    }
-
-    /** Uploads segment {@code s} from the server, or from {@code copy} (its bytes as the hashing read them) if not null. */
-    private CompletableFuture<RestorePoint.SegmentEntry> uploadSegment(Batch batch, SegmentFile s, KnownSegment known,
-                                                                       SegmentSpool.Copy copy) {
-        String key = layout.segment(batch.repo, s.number(), known.sha256());
-        var done = offsite.find(key, known.sha256());
-        if (done.isPresent()) {
-            batch.skipped.incrementAndGet();
-            return CompletableFuture.completedFuture(segmentEntry(s.number(), layout.relative(batch.repo, done.get().key()), done.get()));
-        }
-        batch.pendingSegments.incrementAndGet();
-        batch.pendingBytes.addAndGet(s.size());
-        ObjectSource source = ObjectSource.ofFile(copy != null ? copy.file() : s.path(), s.size());
-        return upload(batch, key, known.sha256(), source, s.path(), "segment")
-                .thenApply(o -> segmentEntry(s.number(), layout.relative(batch.repo, o.key()), o));
-    }
-
-    private static RestorePoint.SegmentEntry segmentEntry(long n, String rel, UploadedObject o) {
-        return new RestorePoint.SegmentEntry(n, rel, o.size(), o.sha256(), o.versionId());
-    }
-
-    private CompletableFuture<RestorePoint.ControlEntry> uploadControl(Batch batch, long t, ControlFile c) {
-        String key = layout.control(batch.repo, t, c.name());
-        var done = offsite.find(key, c.sha256());
-        if (done.isPresent()) {
-            batch.skipped.incrementAndGet();
-            return CompletableFuture.completedFuture(new RestorePoint.ControlEntry(c.name(),
-                    layout.relative(batch.repo, done.get().key()), c.size(), c.sha256(), done.get().versionId()));
-        }
-        return upload(batch, key, c.sha256(), ObjectSource.ofFile(c.copy(), c.size()), null, "control")
-                .thenApply(o -> new RestorePoint.ControlEntry(c.name(), layout.relative(batch.repo, o.key()), o.size(), o.sha256(),
-                        o.versionId()));
-    }
-
-    /** Uploads one object, sharing an upload of the same key already in flight. */
-    private CompletableFuture<UploadedObject> upload(Batch batch, String key, String sha256, ObjectSource source, Path origin,
-                                                     String kind) {
-        CompletableFuture<UploadedObject> created = new CompletableFuture<>();
-        CompletableFuture<UploadedObject> existing = inFlight.putIfAbsent(key, created);
-        if (existing != null) {
-            return existing;
-        }
-        uploads.execute(() -> {
-            try {
-                created.complete(put(batch, key, sha256, source, origin, kind));
-            } catch (RuntimeException e) {
-                created.completeExceptionally(e);
-            } finally {
-                inFlight.remove(key, created);
-            }
-        });
-        return created;
-    }
-
-    private UploadedObject put(Batch batch, String key, String sha256, ObjectSource source, Path origin, String kind) {
-        Instant t0 = clock.instant();
-        Retention lock = Retention.compliance(retention.retainUntil(t0));
-        try {
-            StoredObject stored = putOwn(batch, new PutRequest(key, ThrottledSource.wrap(source, throttle), sha256, lock,
-                    batch.listedAbsent(key)));
-            UploadedObject o = new UploadedObject(batch.repo, stored.key(), stored.size(), sha256, stored.versionId(),
-                    stored.retainUntil());
-            offsite.record(o);
-            batch.uploaded.incrementAndGet();
-            batch.bytes.addAndGet(stored.size());
-            meters.count(Meters.UPLOAD_BYTES, stored.size(), "repo", batch.repo, "outcome", "ok");
-            meters.count(Meters.UPLOAD_OBJECTS, 1, "repo", batch.repo, "kind", kind, "outcome", "ok");
-            meters.time(Meters.UPLOAD_DURATION, Duration.between(t0, clock.instant()), "kind", kind);
-            return o;
-        } catch (ObjectStoreException e) {
-            meters.count(Meters.UPLOAD_OBJECTS, 1, "repo", batch.repo, "kind", kind, "outcome", "error");
-            if (origin != null && !Files.exists(origin)) {
-                throw new SnapshotMovedException(origin + " vanished during the upload (borg compact?)");
-            }
-            if (e instanceof IntegrityException && origin != null && !source.describe().equals(origin.toString())) {
-                // the spool copy is not what the hashing read from the server: nothing went offsite; the next snapshot
-                // uploads this segment straight from the server (its hash is catalogued, so it is not copied again)
-                LOG.warn("{}: the spooled copy of {} changed on the local disk before its upload: {}", batch.repo, origin,
-                        e.getMessage());
-                throw new SnapshotMovedException("the spooled copy " + source.describe() + " of " + origin
-                        + " did not hash to the SHA-256 read from the server");
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * Put-once, where a key occupied by a foreign object (bytes segvault did not write, whatever its metadata says) is a
-     * tamper event and the object goes to an alternative key nobody could have predicted; the ledger remembers where.
-     */
-    private StoredObject putOwn(Batch batch, PutRequest request) {
-        try {
-            return store.putOnce(request);
-        } catch (ForeignObjectException e) {
-            batch.foreign.incrementAndGet();
-            String alt = layout.alternative(request.key());
-            recordEvents(List.of(new TamperEvent(batch.repo, TamperEvent.Kind.FOREIGN_OBJECT, -1, e.getMessage()
-                    + "; written to " + alt + " instead", clock.instant())));
-            StoredObject stored = store.putOnce(new PutRequest(alt, request.source(), request.sha256(), request.retention(), true));
-            ledger.recordAlias(batch.repo, request.key(), alt);
-            return stored;
         }
     }
 
@@ -351,7 +217,7 @@ public final class Replicator {
         throw classify(repo, snap.transaction(), first);
     }
 
-    private ReplicationException classify(String repo, long t, RuntimeException e) {
+    private static ReplicationException classify(String repo, long t, RuntimeException e) {
         boolean fatal = e instanceof ObjectStoreException ose && !ose.retryable() && !(e instanceof ObjectConflictException);
         if (e instanceof ObjectConflictException) {
             fatal = true;
@@ -359,100 +225,17 @@ public final class Replicator {
         return new ReplicationException(repo, "upload for transaction " + t + " failed: " + e.getMessage(), fatal, e);
     }
 
-    private void writePoint(Batch batch, String repoId, Snapshot snap, List<RestorePoint.SegmentEntry> segs,
-                            List<RestorePoint.ControlEntry> ctls, boolean indexOmitted) {
-        String repo = batch.repo;
-        long t = snap.transaction();
-        RestorePoint.PreviousPoint previous = ledger.points(repo).stream().filter(p -> p.transaction() < t).findFirst()
-                .map(p -> new RestorePoint.PreviousPoint(p.transaction(), p.sha256())).orElse(null);
-        RestorePoint point = new RestorePoint(ManifestCodec.FORMAT_VERSION, repo, repoId, t, clock.instant(),
-                snap.config().segmentsPerDir(), previous, segs, ctls, indexOmitted);
-        byte[] bytes = ManifestCodec.encode(point);
-        String sha = ManifestCodec.sha256(bytes);
-        StoredObject stored = existingPoint(repo, point).orElse(null);
-        if (stored != null) {
-            sha = stored.sha256();
-            point = new RestorePoint(point.formatVersion(), repo, repoId, t, stored.lastModified(), point.segmentsPerDir(),
-                    previous, segs, ctls, indexOmitted);
-        } else {
-            Retention lock = Retention.compliance(retention.retainUntil(clock));
-            stored = store.putOnce(new PutRequest(layout.point(repo, t, sha), ObjectSource.ofBytes(bytes), sha, lock, false));
-        }
-        String key = stored.key();
-        offsite.record(new UploadedObject(repo, key, stored.size(), sha, stored.versionId(), stored.retainUntil()));
-        meters.count(Meters.UPLOAD_OBJECTS, 1, "repo", repo, "kind", "point", "outcome", "ok");
-        ledger.recordPoint(new PointRecord(repo, t, key, sha, stored.versionId(), point.createdAt(), segs.size(), point.totalBytes()));
-        List<String> live = new ArrayList<>();
-        segs.forEach(s -> live.add(layout.repoPrefix(repo) + s.key()));
-        ctls.forEach(c -> live.add(layout.repoPrefix(repo) + c.key()));
-        live.add(key);
-        live.add(ledger.alias(layout.repoJson(repo)).orElse(layout.repoJson(repo)));
-        ledger.replaceLive(repo, live);
-        meters.gauge(Meters.OFFSITE_TXN, t, "repo", repo);
-        LOG.info("{}: restore point {} written ({} segments, {} objects uploaded, {} bytes)", repo, t, segs.size(),
-                batch.uploaded.get(), batch.bytes.get());
-    }
-
-    /**
-     * A point for the same transaction with exactly this content (previous link, identity, every entry) already in the
-     * bucket: this agent wrote it in a pass that stopped before recording it. Adopting it keeps the chain linear. Any
-     * other point under T is somebody else's: a tamper event (it loses to the chain rules or wins only if written first).
-     */
-    private Optional<StoredObject> existingPoint(String repo, RestorePoint mine) {
-        String prefix = layout.pointsPrefix(repo) + BucketLayout.pad(mine.transaction()) + "-";
-        for (ObjectVersion v : store.listVersions(prefix)) {
-            if (v.deleteMarker() || v.size() > 256L * 1024 * 1024) {
-                continue;
-            }
-            try (InputStream in = store.get(v.key(), v.versionId(), 0, -1)) {
-                byte[] b = in.readAllBytes();
-                RestorePoint other = ManifestCodec.decodePoint(b, v.key(), repo, layout);
-                String sha = ManifestCodec.sha256(b);
-                if (v.key().equals(layout.point(repo, mine.transaction(), sha)) && sameContent(mine, other)) {
-                    LOG.info("{}: adopting restore point {} written by an earlier, interrupted pass", repo, v.key());
-                    StoredObject head = store.head(v.key(), v.versionId());
-                    return Optional.of(new StoredObject(head.key(), head.versionId(), head.size(), sha, head.lockMode(),
-                            head.retainUntil(), head.lastModified()));
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("{}: {} is not a point of ours: {}", repo, v.key(), e.toString());
-            }
-            recordEvents(List.of(new TamperEvent(repo, TamperEvent.Kind.FOREIGN_OBJECT, mine.transaction(), v.key() + " version "
-                    + v.versionId() + " is a restore point for transaction " + mine.transaction() + " that this agent did not "
-                    + "write", clock.instant())));
-        }
-        return Optional.empty();
-    }
-
-    private static boolean sameContent(RestorePoint a, RestorePoint b) {
-        return a.repoId().equals(b.repoId()) && a.transaction() == b.transaction() && java.util.Objects.equals(a.previous(),
-                b.previous()) && a.segments().equals(b.segments()) && a.control().equals(b.control())
-                && a.indexOmitted() == b.indexOmitted() && a.segmentsPerDir() == b.segmentsPerDir();
-    }
-
-    private void recordEvents(List<TamperEvent> events) {
-        for (TamperEvent e : events) {
-            LOG.warn("tamper event in {}: {} segment {}: {}", e.repo(), e.kind(), e.segment(), e.detail());
-            ledger.recordEvent(e.repo(), e.kind().name(), e.segment(), e.detail(), e.at());
-            meters.count(Meters.TAMPER_EVENTS, 1, "repo", e.repo(), "kind", e.kind().name());
-        }
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
     private Path newScratch(String repo) {
+        Path root = settings.scratchRoot();
         try {
-            Files.createDirectories(scratchRoot);
-            return Files.createTempDirectory(scratchRoot, repo + "-");
+            Files.createDirectories(root);
+            return Files.createTempDirectory(root, repo + "-");
         } catch (IOException e) {
-            throw new ReplicationException(repo, "cannot create a scratch directory in " + scratchRoot + ": " + e.getMessage(), true, e);
-        }
-    }
-
-    /** The snapshot no longer matches the repository (a file vanished): take a new one. */
-    static final class SnapshotMovedException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        SnapshotMovedException(String message) {
-            super(message);
+            throw new ReplicationException(repo, "cannot create a scratch directory in " + root + ": " + e.getMessage(), true, e);
         }
     }
 }

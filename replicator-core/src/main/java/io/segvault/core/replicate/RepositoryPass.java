@@ -1,7 +1,8 @@
 package io.segvault.core.replicate;
 
 import io.segvault.core.ledger.Ledger;
-import io.segvault.core.metrics.Meters;
+import io.segvault.core.metrics.RepoMetrics;
+import io.segvault.core.retention.RetentionKeeper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,21 +29,24 @@ public final class RepositoryPass {
     private final Reconciler reconciler;
     private final RetentionKeeper keeper;
     private final Ledger ledger;
-    private final Meters meters;
+    private final RepoMetrics metrics;
     private final Clock clock;
     private final Set<String> reconciled = ConcurrentHashMap.newKeySet();
     private final NothingNewCheck nothingNew;
     /** Per repository, the lock date its live objects were last all extended to. */
     private final Map<String, Instant> extendedTo = new ConcurrentHashMap<>();
 
-    public RepositoryPass(Replicator replicator, Reconciler reconciler, RetentionKeeper keeper, Ledger ledger, Meters meters, Clock clock) {
-        this.replicator = replicator;
+    // 7 parameters: one piece per step of the pass (rebuild, quick check, replicate, extend), the ledger that records
+    // it, its metrics and the time; grouping them would only bring back a record of collaborators
+    public RepositoryPass(Reconciler reconciler, NothingNewCheck nothingNew, Replicator replicator, RetentionKeeper keeper,
+                          Ledger ledger, RepoMetrics metrics, Clock clock) {
         this.reconciler = reconciler;
+        this.nothingNew = nothingNew;
+        this.replicator = replicator;
         this.keeper = keeper;
         this.ledger = ledger;
-        this.meters = meters;
+        this.metrics = metrics;
         this.clock = clock;
-        this.nothingNew = new NothingNewCheck(ledger.segmentCatalog(), meters);
     }
 
     public SyncResult run(String repo, Path path) {
@@ -63,17 +67,15 @@ public final class RepositoryPass {
             OptionalLong unchanged = nothingNew.unchanged(repo, path);
             SyncResult result = unchanged.isPresent() ? nothingNew(repo, unchanged.getAsLong(), t0) : fullPass(repo, path);
             ledger.recordPass(repo, true, "transaction " + result.transaction() + " offsite", clock.instant());
-            ledger.newestPoint(repo).ifPresent(p -> meters.gauge(Meters.OFFSITE_AGE,
-                    Duration.between(p.createdAt(), clock.instant()).toSeconds(), "repo", repo));
-            meters.gauge(Meters.LAG, 0, "repo", repo);
-            meters.time(Meters.SYNC_DURATION, Duration.ofNanos(System.nanoTime() - t0), "repo", repo, "outcome", "ok",
-                    "uploaded", String.valueOf(result.objectsUploaded() > 0));
+            ledger.newestPoint(repo).ifPresent(p -> metrics.offsiteAge(repo,
+                    Duration.between(p.createdAt(), clock.instant()).toSeconds()));
+            metrics.lag(repo, 0);
+            metrics.passDuration(repo, Duration.ofNanos(System.nanoTime() - t0), true, result.objectsUploaded() > 0);
             return result;
         } catch (RuntimeException e) {
             nothingNew.forget(repo);
             extendedTo.remove(repo);
-            meters.time(Meters.SYNC_DURATION, Duration.ofNanos(System.nanoTime() - t0), "repo", repo, "outcome", "error",
-                    "uploaded", "false");
+            metrics.passDuration(repo, Duration.ofNanos(System.nanoTime() - t0), false, false);
             try {
                 ledger.recordPass(repo, false, e.getMessage(), clock.instant());
             } catch (RuntimeException ledgerFailure) {
@@ -86,7 +88,7 @@ public final class RepositoryPass {
     private SyncResult fullPass(String repo, Path path) {
         nothingNew.forget(repo);
         String repoId = nothingNew.repoId(path);
-        SyncResult result = replicator.sync(repo, path);
+        SyncResult result = replicator.replicate(repo, path);
         extend(repo);
         nothingNew.remember(repo, path, result.transaction(), repoId);
         return result;

@@ -1,6 +1,7 @@
 package io.segvault.core.replicate;
 
 import io.segvault.core.store.ObjectSource;
+import io.segvault.core.util.Throttle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 

@@ -62,7 +62,11 @@ class TamperDetectorTest {
     void each_segment_is_handed_over_in_snapshot_order_with_its_own_hash_although_several_are_hashed_at_once() {
         Snapshot snap = snapshot();
         List<KnownSegment> handed = new ArrayList<>();
-        Inspection inspection = detector.inspect(REPO, snap, false, handed::add);
+        Inspection inspection;
+        try (TamperDetector.Run run = detector.start(REPO, snap, false)) {
+            run.forEachRemaining(handed::add);
+            inspection = run.finish();
+        }
 
         assertThat(handed).extracting(KnownSegment::number)
                 .containsExactlyElementsOf(snap.segments().stream().map(SegmentFile::number).toList());

@@ -2,6 +2,7 @@ package io.segvault.core.replicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.segvault.core.retention.RetentionKeeper;
 import io.segvault.core.borg.BorgRepository;
 import io.segvault.core.borg.SegmentFile;
 import io.segvault.core.layout.BucketLayout;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.segvault.test.PassAssembly;
 import io.segvault.core.borg.FakeRepo;
 import io.segvault.core.borg.TamperDetector;
 import io.segvault.core.layout.BucketLayout;
@@ -61,10 +62,8 @@ class RepositoryPassTest {
         store = new InMemoryObjectStore("b", clock);
         BucketLayout layout = new BucketLayout("borg/");
         scratch = tmp.resolve("scratch");
-        Replicator replicator = new Replicator(new Replicator.Parts(store, ledger, layout, ONE_DAY,
-                new TamperDetector(ledger.segmentCatalog(), clock, 0.5), meters, clock, scratch, uploads), 0, 1L << 30);
-        pass = new RepositoryPass(replicator, new Reconciler(store, ledger, layout),
-                new RetentionKeeper(store, ledger, ONE_DAY, meters, clock, 1000), ledger, meters, clock);
+        pass = new PassAssembly(store, ledger, layout, ONE_DAY, meters, clock, 1000)
+                .pass(new TamperDetector(ledger.segmentCatalog(), clock, 0.5), uploads, scratch);
     }
 
     @AfterEach

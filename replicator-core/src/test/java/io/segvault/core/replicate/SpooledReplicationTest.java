@@ -3,6 +3,7 @@ package io.segvault.core.replicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.segvault.test.PassAssembly;
 import io.segvault.core.borg.FakeRepo;
 import io.segvault.core.borg.LocalSpoolReader;
 import io.segvault.core.borg.SegmentHashes;
@@ -73,10 +74,8 @@ class SpooledReplicationTest {
         spool = SegmentSpool.open(tmp.resolve("spool"), 1 << 20, reader);
         BucketLayout layout = new BucketLayout("borg/");
         TamperDetector detector = new TamperDetector(ledger.segmentCatalog(), clock, 0.5, new SegmentHashes(spool));
-        Replicator replicator = new Replicator(new Replicator.Parts(store, ledger, layout, ONE_DAY, detector, meters, clock, tmp.resolve("scratch"), new HookedPool(pool)), 0, 1L << 30);
-        pass = new RepositoryPass(replicator, new Reconciler(store, ledger, layout),
-                new RetentionKeeper(store, ledger, ONE_DAY, new Meters(new SimpleMeterRegistry()), clock, 1000), ledger,
-                new Meters(new SimpleMeterRegistry()), clock);
+        pass = new PassAssembly(store, ledger, layout, ONE_DAY, meters, clock, 1000)
+                .pass(detector, new HookedPool(pool), tmp.resolve("scratch"));
     }
 
     @AfterEach

@@ -1,4 +1,4 @@
-package io.segvault.core.replicate;
+package io.segvault.core.util;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -43,8 +43,8 @@ public final class Throttle {
         }
     }
 
-    /** For tests: nanoseconds {@code bytes} take at this rate. */
-    long nanosFor(long bytes) {
+    /** Nanoseconds {@code bytes} take at this rate. */
+    public long nanosFor(long bytes) {
         return unlimited() ? 0 : TimeUnit.SECONDS.toNanos(bytes) / bytesPerSecond;
     }
 }

@@ -1,12 +1,12 @@
-package io.segvault.core.replicate;
+package io.segvault.core.retention;
 
 import io.segvault.core.ledger.Ledger;
 import io.segvault.core.ledger.UploadedObject;
-import io.segvault.core.metrics.Meters;
-import io.segvault.core.retention.RetentionPolicy;
-import io.segvault.core.store.ObjectStore;
+import io.segvault.core.metrics.RepoMetrics;
 import io.segvault.core.store.ObjectStoreException;
+import io.segvault.core.store.RetentionExtender;
 import io.segvault.core.store.StoredObject;
+import io.segvault.core.util.Throttle;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,20 +24,22 @@ public final class RetentionKeeper {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetentionKeeper.class);
 
-    private final ObjectStore store;
+    private final RetentionExtender store;
     private final Ledger ledger;
     private final RetentionPolicy policy;
-    private final Meters meters;
+    private final RepoMetrics metrics;
     private final Clock clock;
     private final Throttle rate;
 
-    public RetentionKeeper(ObjectStore store, Ledger ledger, RetentionPolicy policy, Meters meters, Clock clock, int callsPerSecond) {
+    /** {@code rate}: a throttle of calls per second (one token per extension). */
+    public RetentionKeeper(RetentionExtender store, Ledger ledger, RetentionPolicy policy, RepoMetrics metrics, Clock clock,
+                           Throttle rate) {
         this.store = store;
         this.ledger = ledger;
         this.policy = policy;
-        this.meters = meters;
+        this.metrics = metrics;
         this.clock = clock;
-        this.rate = new Throttle(callsPerSecond);
+        this.rate = rate;
     }
 
     /** Outcome of one extension pass. */
@@ -65,10 +67,10 @@ public final class RetentionKeeper {
                 StoredObject after = store.extendRetention(o.key(), o.versionId(), target);
                 ledger.updateRetention(o.key(), after.retainUntil());
                 extended++;
-                meters.count(Meters.RETENTION_EXTENSIONS, 1, "outcome", "ok");
+                metrics.retentionExtension(true);
             } catch (ObjectStoreException e) {
                 errors.add(o.key() + ": " + e.getMessage());
-                meters.count(Meters.RETENTION_EXTENSIONS, 1, "outcome", "error");
+                metrics.retentionExtension(false);
             }
         }
         if (!errors.isEmpty()) {
@@ -78,7 +80,7 @@ public final class RetentionKeeper {
         }
         Instant earliest = earliest(repo).orElse(null);
         if (earliest != null) {
-            meters.gauge(Meters.EARLIEST_RETAIN, earliest.getEpochSecond(), "repo", repo);
+            metrics.earliestRetain(repo, earliest);
         }
         return new Result(repo, extended, errors.size(), target, earliest, errors);
     }
