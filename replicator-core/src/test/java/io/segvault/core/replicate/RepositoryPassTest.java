@@ -1,5 +1,6 @@
 package io.segvault.core.replicate;
 
+import io.segvault.core.borg.TestHashes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,7 +63,7 @@ class RepositoryPassTest {
         BucketLayout layout = new BucketLayout("borg/");
         scratch = tmp.resolve("scratch");
         Replicator replicator = new Replicator(new Replicator.Parts(store, ledger, layout, ONE_DAY,
-                new TamperDetector(ledger.segmentCatalog(), clock, 0.5), meters, clock, scratch, uploads), 0, 1L << 30);
+                new TamperDetector(ledger.segmentCatalog(), clock, 0.5, TestHashes.create()), meters, clock, scratch, uploads), 0, 1L << 30);
         pass = new RepositoryPass(replicator, new Reconciler(store, ledger, layout),
                 new RetentionKeeper(store, ledger, ONE_DAY, meters, clock, 1000), ledger, meters, clock);
     }

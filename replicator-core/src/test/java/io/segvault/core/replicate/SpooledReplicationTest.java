@@ -1,5 +1,6 @@
 package io.segvault.core.replicate;
 
+import io.segvault.core.borg.TestHashes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -72,7 +73,7 @@ class SpooledReplicationTest {
         store = new InMemoryObjectStore("b", clock);
         spool = SegmentSpool.open(tmp.resolve("spool"), 1 << 20, reader);
         BucketLayout layout = new BucketLayout("borg/");
-        TamperDetector detector = new TamperDetector(ledger.segmentCatalog(), clock, 0.5, new SegmentHashes(spool));
+        TamperDetector detector = new TamperDetector(ledger.segmentCatalog(), clock, 0.5, TestHashes.create(spool));
         Replicator replicator = new Replicator(new Replicator.Parts(store, ledger, layout, ONE_DAY, detector, meters, clock, tmp.resolve("scratch"), new HookedPool(pool)), 0, 1L << 30);
         pass = new RepositoryPass(replicator, new Reconciler(store, ledger, layout),
                 new RetentionKeeper(store, ledger, ONE_DAY, new Meters(new SimpleMeterRegistry()), clock, 1000), ledger,
