@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Properties;
-import io.segvault.agent.audit.AuditCommand;
+import io.segvault.agent.commands.AuditCommand;
 import io.segvault.agent.cli.ErrorHandler;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.agent.cli.UnknownCommand;

@@ -1,5 +1,6 @@
 package io.segvault.bench;
 
+import io.segvault.core.store.s3.S3Stores;
 import io.segvault.core.store.ObjectSource;
 import io.segvault.core.store.PutRequest;
 import io.segvault.core.store.Retention;
@@ -137,7 +138,7 @@ class MultipartBenchmark {
                     .region(server.region().id()).partSize(partSize).multipartThreshold(partSize)
                     .partsInFlight(inFlight).maxBufferedParts(inFlight)
                     .conditionalWrites(S3StoreConfig.ConditionalWrites.OFF).build();
-            try (S3ObjectStore store = S3ObjectStore.create(config)) {
+            try (S3ObjectStore store = S3Stores.create(config)) {
                 store.putOnce(new PutRequest(key, ObjectSource.ofFile(file, Files.size(file)), sha,
                         Retention.compliance(until)));
             }

@@ -1,5 +1,8 @@
 package io.segvault.test;
 
+import io.segvault.core.util.Threads;
+import io.segvault.core.borg.TestHashes;
+import io.segvault.core.store.s3.S3Stores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segvault.core.borg.TamperDetector;
 import io.segvault.core.layout.BucketLayout;
@@ -50,7 +53,7 @@ public final class ReplicationRig implements AutoCloseable {
         this.state = state;
         this.layout = new BucketLayout(prefix);
         this.retention = retention;
-        this.s3 = S3ObjectStore.create(S3StoreConfig.builder(bucket.name()).endpoint(endpoint)
+        this.s3 = S3Stores.create(S3StoreConfig.builder(bucket.name()).endpoint(endpoint)
                 .region(bucket.server().region().id()).pathStyle(true).partSize(5L << 20).multipartThreshold(5L << 20)
                 .conditionalWrites(S3StoreConfig.ConditionalWrites.OFF).meterRegistry(meters.registry()).build(), clock);
         this.store = endpoint.equals(bucket.server().endpoint()) ? s3 : new io.segvault.core.store.ResilientObjectStore(s3,
@@ -65,7 +68,7 @@ public final class ReplicationRig implements AutoCloseable {
             ledger.close();
         }
         ledger = Ledger.open(state);
-        TamperDetector detector = new TamperDetector(ledger.segmentCatalog(), clock, 0.5);
+        TamperDetector detector = new TamperDetector(ledger.segmentCatalog(), clock, 0.5, TestHashes.create());
         pass = assembly().pass(detector, uploads, state.resolve("scratch"));
     }
 
@@ -94,7 +97,7 @@ public final class ReplicationRig implements AutoCloseable {
     }
 
     public Restorer restorer() {
-        return new Restorer(catalog(), new Restorer.Options(4, 8L << 20), clock);
+        return new Restorer(catalog(), new Restorer.Options(4, 8L << 20), clock, Threads.POOLS);
     }
 
     /** Data PUTs so far: single PUTs plus multipart uploads started. */

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** Writes an {@link AuditReport} as tables for a person or as JSON for a program (format in docs/ssh-fences.md). */
-final class AuditReportWriter {
+public final class AuditReportWriter {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -24,7 +24,7 @@ final class AuditReportWriter {
     record Summary(boolean passed, long critical, long warning, long info) {
     }
 
-    static void json(AuditReport report, PrintWriter out) {
+    public static void json(AuditReport report, PrintWriter out) {
         try {
             out.println(JSON.writeValueAsString(new JsonReport(summary(report), report.findings(), report.keys(),
                     report.repositories())));
@@ -33,7 +33,7 @@ final class AuditReportWriter {
         }
     }
 
-    static void table(AuditReport report, PrintWriter out) {
+    public static void table(AuditReport report, PrintWriter out) {
         out.println("Keys (" + report.keys().size() + ")");
         TextTable keys = new TextTable("SOURCE", "FINGERPRINT", "COMMENT", "ROLE", "BORG SERVE", "APPEND-ONLY",
                 "REPOSITORY", "RESTRICT", "FROM");

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * The installed borg against releases that fixed security problems the fences rely on. Known fixes: 1.2.5 fixes
  * CVE-2023-36811 (a writer of the repository could make borg accept a spoofed archive).
  */
-final class BorgVersionCheck {
+public final class BorgVersionCheck {
 
     private static final Pattern VERSION = Pattern.compile("borg\\S*\\s+(\\d+)\\.(\\d+)\\.(\\d+)");
 
@@ -38,7 +38,7 @@ final class BorgVersionCheck {
     }
 
     /** Runs {@code program --version} and checks it; an unrunnable program is a WARNING naming it. */
-    static List<Finding> checkInstalled(String program) {
+    public static List<Finding> checkInstalled(String program) {
         try {
             Process p = new ProcessBuilder(program, "--version").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,10 +1,10 @@
 package io.segvault.agent.cli;
 
+import io.segvault.core.util.ThreadPools;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -61,16 +61,12 @@ public final class Progress implements AutoCloseable {
     }
 
     /** A reporter with its own ticker thread (none in QUIET mode); {@link #close()} stops it. */
-    public static Progress start(String label, PrintWriter out, ProgressOptions options, Counts counts) {
+    public static Progress start(String label, PrintWriter out, ProgressOptions options, Counts counts, ThreadPools pools) {
         Mode mode = options.mode(System.console() != null);
         Progress p = new Progress(label, out, mode, options.everyNanos(), counts, System::nanoTime);
         if (mode != Mode.QUIET) {
             long period = mode == Mode.TERMINAL ? TERMINAL_REDRAW : p.every;
-            p.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "progress");
-                t.setDaemon(true);
-                return t;
-            });
+            p.ticker = pools.scheduled("progress", 1);
             p.ticker.scheduleAtFixedRate(p::tick, period, period, TimeUnit.NANOSECONDS);
         }
         return p;

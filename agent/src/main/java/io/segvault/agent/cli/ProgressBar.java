@@ -1,6 +1,7 @@
 package io.segvault.agent.cli;
 
 import io.segvault.core.restore.RestoreProgress;
+import io.segvault.core.util.ThreadPools;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,10 +17,12 @@ public final class ProgressBar implements RestoreProgress, Progress.Counts {
     private volatile long total = -1;
     private volatile int objects = -1;
     private Progress progress;
+    private final ThreadPools pools;
 
-    public ProgressBar(PrintWriter out, ProgressOptions options) {
+    public ProgressBar(PrintWriter out, ProgressOptions options, ThreadPools pools) {
         this.out = out;
         this.options = options;
+        this.pools = pools;
     }
 
     @Override
@@ -30,7 +33,7 @@ public final class ProgressBar implements RestoreProgress, Progress.Counts {
             out.println("downloading " + count + " objects, " + Progress.human(bytes));
             out.flush();
         }
-        progress = Progress.start("restore", out, options, this);
+        progress = Progress.start("restore", out, options, this, pools);
     }
 
     @Override

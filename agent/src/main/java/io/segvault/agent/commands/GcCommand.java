@@ -1,6 +1,6 @@
 package io.segvault.agent.commands;
 
-import io.segvault.agent.Wiring;
+import io.segvault.agent.wiring.Wiring;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.agent.cli.ExitCodes;
@@ -63,7 +63,7 @@ public final class GcCommand implements Callable<Integer> {
                         + "without it, points an attacker wrote with the agent's credential could decide what is deleted "
                         + "(docs/witness.md)");
             }
-            GarbageCollector gc = new GarbageCollector(w.store(), w.s3(), trusted, w.clock());
+            GarbageCollector gc = new GarbageCollector(w.reader(), w.deleter(), trusted, w.clock());
             GarbageCollector.Result r = gc.run(repo, window, dryRun);
             PrintWriter out = spec.commandLine().getOut();
             r.deleted().forEach(c -> out.println((dryRun ? "would delete " : "deleted ") + c.key() + " version " + c.versionId()

@@ -1,6 +1,6 @@
 package io.segvault.agent.commands;
 
-import io.segvault.agent.Wiring;
+import io.segvault.agent.wiring.Wiring;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.agent.cli.Json;
@@ -51,7 +51,7 @@ final class LockCanary {
         String key = w.layout().prefix() + ".canary/" + KEY_TIME.format(now) + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         if (!json) {
-            out.println("canary s3://" + w.store().bucket() + "/" + key + ", COMPLIANCE until " + until
+            out.println("canary s3://" + w.inspector().bucket() + "/" + key + ", COMPLIANCE until " + until
                     + " (it cannot be removed before then)");
             out.flush();
         }

@@ -1,6 +1,6 @@
 package io.segvault.agent.commands;
 
-import io.segvault.agent.Wiring;
+import io.segvault.agent.wiring.Wiring;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.agent.cli.Json;
@@ -62,7 +62,7 @@ public final class PointsCommand implements Callable<Integer> {
             List<Row> rows = new ArrayList<>();
             for (TrustedPoints.Judged j : trusted.list(repo).stream().limit(limit).toList()) {
                 PointRef ref = j.ref();
-                StoredObject head = w.store().head(ref.key(), ref.versionId());
+                StoredObject head = w.reader().head(ref.key(), ref.versionId());
                 Boolean attested = witnessed ? j.attested() : null;
                 String said = witnessed ? j.status() : null;
                 if (ref.consistent()) {

@@ -1,6 +1,6 @@
 package io.segvault.agent.commands;
 
-import io.segvault.agent.Wiring;
+import io.segvault.agent.wiring.Wiring;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.agent.cli.StoreOptions;
@@ -41,7 +41,7 @@ public final class PreflightCommand implements Callable<Integer> {
     public Integer call() {
         Duration canaryRetain = proveLock ? LockCanary.retain("--retain", retain) : null;
         try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
-            BucketStatus status = w.store().preflight();
+            BucketStatus status = w.inspector().preflight();
             spec.commandLine().getOut().println(status.describe());
             if (!status.problems().isEmpty()) {
                 status.problems().forEach(p -> spec.commandLine().getErr().println("segvault preflight: error: " + p));

@@ -1,9 +1,9 @@
 package io.segvault.agent.commands;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.segvault.agent.RepoLocations;
-import io.segvault.agent.StateLock;
-import io.segvault.agent.Wiring;
+import io.segvault.agent.wiring.RepoLocations;
+import io.segvault.agent.wiring.StateLock;
+import io.segvault.agent.wiring.Wiring;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.core.config.AgentConfig;

@@ -1,6 +1,6 @@
 package io.segvault.agent.commands;
 
-import io.segvault.agent.Wiring;
+import io.segvault.agent.wiring.Wiring;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.agent.cli.ExitCodes;
@@ -76,8 +76,9 @@ public final class RestoreCommand implements Callable<Integer> {
         }
         progress.everyNanos();
         PrintWriter out = spec.commandLine().getOut();
-        ProgressBar bar = new ProgressBar(out, progress);
-        try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
+        Wiring w = Wiring.forStore(store, Clock.systemUTC());
+        ProgressBar bar = new ProgressBar(out, progress, w.pools());
+        try (w) {
             TrustedPoints trusted = w.trust(trust);
             List<TrustedPoints.Judged> judged = trusted.list(repo);
             List<PointRef> all = judged.stream().map(TrustedPoints.Judged::ref).toList();

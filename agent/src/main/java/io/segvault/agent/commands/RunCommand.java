@@ -5,6 +5,7 @@ import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.agent.cli.Logging;
 import io.segvault.agent.daemon.Daemon;
+import io.segvault.core.util.Threads;
 import io.segvault.core.config.AgentConfig;
 import io.segvault.core.config.AgentConfigLoader;
 import io.segvault.core.config.Units;
@@ -47,7 +48,7 @@ public final class RunCommand implements Callable<Integer> {
         Logging.configure(logFormat != null ? logFormat : cfg.logFormat(), debug.debug);
         Daemon daemon = new Daemon(cfg, Clock.systemUTC());
         daemon.start();
-        Runnable stop = () -> new Thread(() -> daemon.stop(graceTime), "segvault-stop").start();
+        Runnable stop = () -> Threads.foreground("segvault-stop", () -> daemon.stop(graceTime)).start();
         Signal.handle(new Signal("TERM"), s -> stop.run());
         Signal.handle(new Signal("INT"), s -> stop.run());
         daemon.await();

@@ -1,10 +1,10 @@
 package io.segvault.agent.commands;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.segvault.agent.Preflight;
-import io.segvault.agent.RepoLocations;
-import io.segvault.agent.StateLock;
-import io.segvault.agent.Wiring;
+import io.segvault.agent.wiring.Preflight;
+import io.segvault.agent.wiring.RepoLocations;
+import io.segvault.agent.wiring.StateLock;
+import io.segvault.agent.wiring.Wiring;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ErrorHandler;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
@@ -77,10 +77,12 @@ public final class SyncCommand implements Callable<Integer> {
         try (StateLock lock = StateLock.acquire(cfg.state());
              Wiring w = Wiring.forConfig(cfg, registry, Clock.systemUTC())) {
             hashAhead(w, repos);
-            RepositoryPass pass = Preflight.startAgent(w);
+            Preflight.checkBeforeWriting(w);
+            RepositoryPass pass = w.repositoryPass();
             int failed = 0;
             for (Map.Entry<String, Path> r : repos.entrySet()) {
-                Progress shown = Progress.start(r.getKey() + " upload", out, progress, new UploadCounts(registry, r.getKey()));
+                Progress shown = Progress.start(r.getKey() + " upload", out, progress, new UploadCounts(registry, r.getKey()),
+                        w.pools());
                 try {
                     SyncResult res = pass.run(r.getKey(), r.getValue());
                     shown.close(true);

@@ -14,6 +14,7 @@ import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.agent.cli.Logging;
 import io.segvault.agent.daemon.WitnessDaemon;
+import io.segvault.core.util.Threads;
 import io.segvault.core.witness.WitnessConfig;
 import io.segvault.core.witness.WitnessConfigLoader;
 import io.segvault.core.witness.WitnessKey;
@@ -63,7 +64,7 @@ public final class WitnessCommand implements Callable<Integer> {
                 org.slf4j.LoggerFactory.getLogger(WitnessCommand.class).info("witness key {}: /metrics on port {}",
                         WitnessKey.id(key.getPublic()), port);
             }
-            Runnable stop = () -> new Thread(() -> daemon.stop(Duration.ofMinutes(1)), "segvault-stop").start();
+            Runnable stop = () -> Threads.foreground("segvault-stop", () -> daemon.stop(Duration.ofMinutes(1))).start();
             Signal.handle(new Signal("TERM"), s -> stop.run());
             Signal.handle(new Signal("INT"), s -> stop.run());
             daemon.runUntilStopped();

@@ -7,10 +7,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.segvault.agent.Preflight;
-import io.segvault.agent.RepoLocations;
-import io.segvault.agent.StateLock;
-import io.segvault.agent.Wiring;
+import io.segvault.agent.wiring.Preflight;
+import io.segvault.agent.wiring.RepoLocations;
+import io.segvault.agent.wiring.StateLock;
+import io.segvault.agent.wiring.Wiring;
 import io.segvault.core.config.AgentConfig;
 import io.segvault.core.config.RepoLocator;
 import io.segvault.core.config.RepoResolver;
@@ -31,7 +31,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -58,8 +57,8 @@ public final class Daemon implements AutoCloseable {
     private RepositoryPass pass;
     private RepositoryFollower follower;
     private RepoLocations locations;
+    private RepoNames names;
     private PollingFollower poller;
-    private final Map<Path, String> remoteNames = new ConcurrentHashMap<>();
     private HttpEndpoint http;
     private ExecutorService passes;
     private ScheduledExecutorService timers;
@@ -81,12 +80,14 @@ public final class Daemon implements AutoCloseable {
             new ProcessorMetrics().bindTo(registry);
             new UptimeMetrics().bindTo(registry);
             locations = RepoLocations.open(config);
+            names = new RepoNames(config, locations);
             wiring = Wiring.forConfig(config, registry, clock);
-            pass = Preflight.startAgent(wiring);
-            passes = Executors.newFixedThreadPool(Math.max(2, Math.min(4, config.upload().concurrency())), named("segvault-pass"));
-            timers = Executors.newScheduledThreadPool(1, named("segvault-timer"));
+            Preflight.checkBeforeWriting(wiring);
+            pass = wiring.repositoryPass();
+            passes = wiring.passPool(Math.max(2, Math.min(4, config.upload().concurrency())));
+            timers = wiring.timerPool();
             if (config.metricsAddress() != null && !config.metricsAddress().isEmpty()) {
-                http = new HttpEndpoint(config.metricsAddress(), registry, this::notReadyReason);
+                http = new HttpEndpoint(config.metricsAddress(), registry, this::notReadyReason, wiring.httpPool());
                 LOG.info("metrics on http://{}/metrics, health on /healthz and /readyz", config.metricsAddress());
             }
             startFollower();
@@ -105,15 +106,15 @@ public final class Daemon implements AutoCloseable {
             FollowerConfig fc = new FollowerConfig(local, localGlobs, config.follow().rescanInterval(), config.follow().events(),
                     config.follow().debounce());
             follower = new RepositoryFollower(fc, (repo, trigger) -> worker(repo).trigger(), clock);
-            follower.start();
+            follower.start(wiring.pools());
             follower.repositories().forEach(p -> worker(p).trigger());
         }
         if (config.pullMode()) {
             // no inotify on a remote host: a stat-only poll of every sftp:// repository (docs/pull-mode.md)
-            poller = new PollingFollower(this::remoteRepositories, config.follow().pollInterval(),
+            poller = new PollingFollower(names::remote, config.follow().pollInterval(),
                     config.follow().rescanInterval(), (repo, trigger) -> worker(repo).trigger(),
-                    repo -> failures.containsKey(nameOf(repo)), clock);
-            poller.start();
+                    repo -> failures.containsKey(names.of(repo)), clock);
+            poller.start(wiring.pools());
         }
         long every = config.follow().rescanInterval().toMillis();
         timers.scheduleWithFixedDelay(this::checkUnfollowed, 0, every, TimeUnit.MILLISECONDS);
@@ -138,7 +139,7 @@ public final class Daemon implements AutoCloseable {
 
     private RepoWorker worker(Path path) {
         return workers.computeIfAbsent(path.toAbsolutePath().normalize(), p -> {
-            String name = nameOf(p);
+            String name = names.of(p);
             return new RepoWorker(name, passes, () -> runPass(name, p), e -> failures.put(name, e.getMessage()));
         });
     }
@@ -178,27 +179,6 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /** Repository name of a path: the configured name, or the directory name of a glob match. */
-    String nameOf(Path path) {
-        String remote = remoteNames.get(path.toAbsolutePath().normalize());
-        if (remote != null) {
-            return remote;
-        }
-        for (AgentConfig.RepoSpec r : config.repos()) {
-            if (!r.remote() && Path.of(r.location()).toAbsolutePath().normalize().equals(path.toAbsolutePath().normalize())) {
-                return r.name();
-            }
-        }
-        return path.getFileName().toString();
-    }
-
-    /** The sftp:// repositories now (connects, or reconnects, when needed); remembers their names. */
-    private Map<String, Path> remoteRepositories() {
-        Map<String, Path> now = RepoResolver.resolveRemote(config, locations);
-        now.forEach((name, path) -> remoteNames.put(path.toAbsolutePath().normalize(), name));
-        return now;
-    }
-
     private Set<Path> followed() {
         Set<Path> out = new java.util.HashSet<>();
         if (follower != null) {
@@ -212,8 +192,8 @@ public final class Daemon implements AutoCloseable {
 
     Map<String, Path> repositories() {
         Map<String, Path> out = new java.util.LinkedHashMap<>(RepoResolver.resolveLocal(config));
-        remoteNames.forEach((path, name) -> out.putIfAbsent(name, path));
-        followed().forEach(p -> out.putIfAbsent(nameOf(p), p));
+        names.remoteNames().forEach((path, name) -> out.putIfAbsent(name, path));
+        followed().forEach(p -> out.putIfAbsent(names.of(p), p));
         return out;
     }
 
@@ -298,14 +278,5 @@ public final class Daemon implements AutoCloseable {
             lock.close();
             lock = null;
         }
-    }
-
-    static java.util.concurrent.ThreadFactory named(String name) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

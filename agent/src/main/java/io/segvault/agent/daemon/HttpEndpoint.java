@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /**
@@ -23,7 +23,9 @@ public final class HttpEndpoint implements AutoCloseable {
     public interface Readiness extends Supplier<String> {
     }
 
-    public HttpEndpoint(String address, PrometheusMeterRegistry registry, Readiness readiness) throws IOException {
+    /** Serves on {@code threads} (the wiring's HTTP pool). */
+    public HttpEndpoint(String address, PrometheusMeterRegistry registry, Readiness readiness, ExecutorService threads)
+            throws IOException {
         int colon = address.lastIndexOf(':');
         String host = address.substring(0, colon).replace("[", "").replace("]", "");
         int port = Integer.parseInt(address.substring(colon + 1));
@@ -34,11 +36,7 @@ public final class HttpEndpoint implements AutoCloseable {
             String reason = readiness.get();
             send(ex, reason == null ? 200 : 503, "text/plain; charset=utf-8", reason == null ? "ready\n" : reason + "\n");
         });
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "segvault-http");
-            t.setDaemon(true);
-            return t;
-        }));
+        server.setExecutor(threads);
         server.start();
     }
 

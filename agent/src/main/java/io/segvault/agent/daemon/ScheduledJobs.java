@@ -1,6 +1,6 @@
 package io.segvault.agent.daemon;
 
-import io.segvault.agent.Wiring;
+import io.segvault.agent.wiring.Wiring;
 import io.segvault.core.config.AgentConfig;
 import io.segvault.core.metrics.Meters;
 import io.segvault.core.retention.RetentionKeeper;
@@ -36,7 +36,7 @@ final class ScheduledJobs {
         long extendEvery = Math.max(1, Math.min(3600, config.retention().generation().toSeconds() / 10));
         timers.scheduleWithFixedDelay(() -> safely("lock extension", () -> extendAll(w, repos.get())), extendEvery, extendEvery,
                 TimeUnit.SECONDS);
-        timers.scheduleWithFixedDelay(() -> safely("stale multipart cleanup", () -> w.store().abortStaleUploads(w.layout().prefix(),
+        timers.scheduleWithFixedDelay(() -> safely("stale multipart cleanup", () -> w.writer().abortStaleUploads(w.layout().prefix(),
                 clock.instant().minus(Duration.ofHours(6)))), 1, 1, TimeUnit.HOURS);
         if (config.drill().enabled()) {
             long every = config.drill().interval().toSeconds();

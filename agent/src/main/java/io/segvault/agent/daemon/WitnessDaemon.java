@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.segvault.agent.Wiring;
+import io.segvault.agent.wiring.Wiring;
 import io.segvault.core.restore.Drill;
 import io.segvault.core.restore.RestoreException;
 import io.segvault.core.store.IntegrityException;
@@ -59,7 +59,7 @@ public final class WitnessDaemon implements AutoCloseable {
         this.wiring = Wiring.forWitness(config, registry, clock);
         WitnessMetrics metrics = new WitnessMetrics(registry, clock, config.detectionWindow());
         Drill drill = new Drill(wiring.catalog(), wiring.restorer(8), config.drillScratch(), clock, config.drillTimeout());
-        this.witness = new PointWitness(wiring.catalog(), key, config.state(), ref -> {
+        this.witness = new PointWitness(wiring.catalog(), wiring.writer(), key, config.state(), ref -> {
             try {
                 Drill.Result r = drill.run(ref);
                 LOG.info("drill {} transaction {}: borg check exit {}", ref.repo(), ref.transaction(), r.borgExit());
@@ -84,7 +84,7 @@ public final class WitnessDaemon implements AutoCloseable {
         }
         try {
             http = new HttpEndpoint(config.metricsAddress(), registry, () -> failing.isEmpty() ? null
-                    : "failing: " + String.join("; ", failing.values()));
+                    : "failing: " + String.join("; ", failing.values()), wiring.httpPool());
             return http.port();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + config.metricsAddress() + " (metrics.address)", e);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segvault.agent.Main;
+import io.segvault.agent.commands.AuditCommand;
 import io.segvault.test.BorgFixture;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -5,8 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 /**
@@ -18,13 +17,8 @@ import java.util.function.Predicate;
  */
 public final class SegmentHashes {
 
-    /** Segments hashed at once: one per core, at least 2, at most 4. */
-    static final int PARALLEL = Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors()));
-    private static final ExecutorService HASHERS = Executors.newFixedThreadPool(PARALLEL, r -> {
-        Thread t = new Thread(r, "segvault-hash");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Segments hashed at once (the size of the hashing pool the wiring hands in): one per core, at least 2, at most 4. */
+    public static final int PARALLEL = Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors()));
 
     /** A segment file as it was when its hashing started. */
     private record Key(Path path, Fingerprint fingerprint) {
@@ -32,15 +26,15 @@ public final class SegmentHashes {
 
     private final Map<String, Map<Key, CompletableFuture<HashedFile>>> ahead = new ConcurrentHashMap<>();
     private final SegmentSpool spool;
+    private final Executor hashers;
 
-    /** Without a spool: a remote segment is read to hash it and again to upload it. */
-    public SegmentHashes() {
-        this(SegmentSpool.NONE);
-    }
-
-    /** Copying remote segments into {@code spool} while hashing them, as far as it has room. */
-    public SegmentHashes(SegmentSpool spool) {
+    /**
+     * Hashing on {@code hashers} ({@link #PARALLEL} threads), copying remote segments into {@code spool} while hashing
+     * them, as far as it has room ({@link SegmentSpool#NONE}: a remote segment is read to hash it and again to upload it).
+     */
+    public SegmentHashes(SegmentSpool spool, Executor hashers) {
         this.spool = spool;
+        this.hashers = hashers;
     }
 
     /** Where remote segments are copied while they are hashed. */
@@ -86,7 +80,7 @@ public final class SegmentHashes {
         if (copy == null) {
             return needed ? hash(segment.path()) : null;
         }
-        return CompletableFuture.supplyAsync(() -> spool.fetch(copy), HASHERS);
+        return CompletableFuture.supplyAsync(() -> spool.fetch(copy), hashers);
     }
 
     /** Forgets what was hashed ahead for {@code repo} and not taken (stale or not wanted), and drops its copies. */
@@ -95,7 +89,7 @@ public final class SegmentHashes {
         spool.dropUnclaimed(repo);
     }
 
-    static CompletableFuture<HashedFile> hash(Path file) {
-        return CompletableFuture.supplyAsync(() -> SegmentReader.hash(file), HASHERS);
+    CompletableFuture<HashedFile> hash(Path file) {
+        return CompletableFuture.supplyAsync(() -> SegmentReader.hash(file), hashers);
     }
 }

@@ -44,12 +44,8 @@ public final class TamperDetector {
     /**
      * @param massFraction share of known segments (and bytes) whose simultaneous disappearance is a
      *                     {@code MASS_DISAPPEARANCE}, e.g. 0.5; must be in (0, 1]
+     * @param hashes       where segments are hashed, and hashes started ahead (see {@link SegmentHashes#hashAhead})
      */
-    public TamperDetector(SegmentCatalog catalog, Clock clock, double massFraction) {
-        this(catalog, clock, massFraction, new SegmentHashes());
-    }
-
-    /** As above, taking hashes started ahead from {@code hashes} (see {@link SegmentHashes#hashAhead}). */
     public TamperDetector(SegmentCatalog catalog, Clock clock, double massFraction, SegmentHashes hashes) {
         if (!(massFraction > 0 && massFraction <= 1)) {
             throw new IllegalArgumentException("massFraction must be in (0, 1], is " + massFraction);
@@ -212,7 +208,7 @@ public final class TamperDetector {
             if (!rehashAll && prior != null && prior.fingerprint().equals(segment.fingerprint())) {
                 return CompletableFuture.completedFuture(prior);
             }
-            CompletableFuture<HashedFile> hashing = rehashAll ? SegmentHashes.hash(segment.path())
+            CompletableFuture<HashedFile> hashing = rehashAll ? hashes.hash(segment.path())
                     : hashes.take(repo, segment, needed);
             if (hashing == null) {
                 return null;

@@ -2,6 +2,7 @@ package io.segvault.core.follow;
 
 import io.segvault.core.follow.RepositoryFollower.Listener;
 import io.segvault.core.follow.RepositoryFollower.Trigger;
+import io.segvault.core.util.ThreadPools;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -16,7 +17,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -71,15 +71,11 @@ public final class PollingFollower implements AutoCloseable {
     }
 
     /** Polls once now, then every {@code pollInterval}. */
-    public synchronized void start() {
+    public synchronized void start(ThreadPools pools) {
         if (timer != null) {
             throw new IllegalStateException("already started");
         }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "segvault-poll");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = pools.scheduled("segvault-poll", 1);
         timer.scheduleWithFixedDelay(this::poll, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 

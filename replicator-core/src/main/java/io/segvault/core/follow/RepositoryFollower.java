@@ -2,6 +2,7 @@ package io.segvault.core.follow;
 
 import io.segvault.core.borg.BorgRepository;
 import io.segvault.core.borg.BorgRepositoryException;
+import io.segvault.core.util.ThreadPools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -21,10 +22,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * {@link FollowerConfig#globs()} that {@link BorgRepository#open} accepts; directories created later are picked up
  * (through events on the glob's parent directories, and by every rescan). The listener is told:
  * <ul>
- *   <li>{@link Trigger#DISCOVERED} once for every repository found at {@link #start()} or later;</li>
+ *   <li>{@link Trigger#DISCOVERED} once for every repository found at {@link #start} or later;</li>
  *   <li>{@link Trigger#EVENT} shortly after borg renames an {@code index.N} into the repository root (the last step
  *       of every commit), or after the event queue overflowed; a burst of commits within the debounce time becomes
  *       one call, at most {@code debounce} after the first;</li>
@@ -100,19 +99,19 @@ public final class RepositoryFollower implements AutoCloseable {
      * @throws IllegalStateException when called twice or after {@link #close()}
      * @throws UncheckedIOException when the file system's watch service cannot be created
      */
-    public synchronized void start() {
+    public synchronized void start(ThreadPools pools) {
         if (timer != null || closed) {
             throw new IllegalStateException("follower already started or closed");
         }
-        timer = Executors.newSingleThreadScheduledExecutor(daemon("segvault-follow-timer"));
-        notifier = Executors.newSingleThreadExecutor(daemon("segvault-follow-notify"));
+        timer = pools.scheduled("segvault-follow-timer", 1);
+        notifier = pools.fixed("segvault-follow-notify", 1);
         if (config.useEvents()) {
             try {
                 watchService = FileSystems.getDefault().newWatchService();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create a file system watch service", e);
             }
-            watcher = daemon("segvault-follow-watch").newThread(this::watchLoop);
+            watcher = pools.thread("segvault-follow-watch", this::watchLoop);
             watcher.start();
         }
         discover();
@@ -337,13 +336,5 @@ public final class RepositoryFollower implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             LOG.debug("not notifying {} ({}): follower is closing", repo, trigger);
         }
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

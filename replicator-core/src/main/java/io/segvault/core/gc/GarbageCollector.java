@@ -6,7 +6,7 @@ import io.segvault.core.restore.PointCatalog;
 import io.segvault.core.restore.PointRef;
 import io.segvault.core.store.LockMode;
 import io.segvault.core.store.ObjectDeleter;
-import io.segvault.core.store.ObjectStore;
+import io.segvault.core.store.ObjectReader;
 import io.segvault.core.store.ObjectStoreException;
 import io.segvault.core.store.ObjectVersion;
 import io.segvault.core.store.StoredObject;
@@ -27,18 +27,18 @@ import java.util.Set;
  */
 public final class GarbageCollector {
 
-    private final ObjectStore store;
+    private final ObjectReader store;
     private final ObjectDeleter deleter;
     private final PointCatalog catalog;
     private final TrustedPoints trust;
     private final Clock clock;
 
     /** Without a witness (tests of the chain rules). */
-    public GarbageCollector(ObjectStore store, ObjectDeleter deleter, PointCatalog catalog, Clock clock) {
+    public GarbageCollector(ObjectReader store, ObjectDeleter deleter, PointCatalog catalog, Clock clock) {
         this(store, deleter, TrustedPoints.chainOnly(catalog), clock);
     }
 
-    public GarbageCollector(ObjectStore store, ObjectDeleter deleter, TrustedPoints trust, Clock clock) {
+    public GarbageCollector(ObjectReader store, ObjectDeleter deleter, TrustedPoints trust, Clock clock) {
         this.store = store;
         this.deleter = deleter;
         this.catalog = trust.catalog();

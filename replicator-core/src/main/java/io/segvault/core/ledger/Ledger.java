@@ -1,6 +1,7 @@
 package io.segvault.core.ledger;
 
 import io.segvault.core.borg.SegmentCatalog;
+import io.segvault.core.util.ThreadPools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,16 +48,14 @@ public final class Ledger implements AutoCloseable {
      * (about 0.1 s: sqlite-jdbc extracts the library to the temporary directory and probes the platform). Touches no
      * state directory; a failure here is left for {@link #open} to report.
      */
-    public static void preloadDriver() {
-        Thread t = new Thread(() -> {
+    public static void preloadDriver(ThreadPools pools) {
+        pools.thread("segvault-sqlite-load", () -> {
             try {
                 org.sqlite.SQLiteJDBCLoader.initialize();
             } catch (Exception | LinkageError e) {
                 // open() loads it again and says what is wrong
             }
-        }, "segvault-sqlite-load");
-        t.setDaemon(true);
-        t.start();
+        }).start();
     }
 
     /** Opens (creating if needed) the ledger in {@code stateDir}. */

@@ -9,7 +9,7 @@ import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.ManifestException;
 import io.segvault.core.manifest.RestorePoint;
-import io.segvault.core.store.ObjectStore;
+import io.segvault.core.store.ObjectReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,17 +28,17 @@ public final class PointCatalog {
     /** Default upper bound on the size of one restore point (about 250,000 segments). */
     public static final long DEFAULT_MAX_POINT_BYTES = 256L * 1024 * 1024;
 
-    private final ObjectStore store;
+    private final ObjectReader store;
     private final BucketLayout layout;
     private final long maxPointBytes;
     /** Per point version (immutable), what its bytes say; bounded, so memory does not grow with the history. */
     private final Cache<String, PointChain.Facts> facts = Caffeine.newBuilder().maximumSize(100_000).build();
 
-    public PointCatalog(ObjectStore store, BucketLayout layout) {
+    public PointCatalog(ObjectReader store, BucketLayout layout) {
         this(store, layout, DEFAULT_MAX_POINT_BYTES);
     }
 
-    public PointCatalog(ObjectStore store, BucketLayout layout, long maxPointBytes) {
+    public PointCatalog(ObjectReader store, BucketLayout layout, long maxPointBytes) {
         this.store = store;
         this.layout = layout;
         this.maxPointBytes = maxPointBytes;
@@ -48,7 +48,7 @@ public final class PointCatalog {
         return layout;
     }
 
-    public ObjectStore store() {
+    public ObjectReader store() {
         return store;
     }
 

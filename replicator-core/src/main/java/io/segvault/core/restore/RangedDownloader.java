@@ -1,6 +1,6 @@
 package io.segvault.core.restore;
 
-import io.segvault.core.store.ObjectStore;
+import io.segvault.core.store.ObjectReader;
 import io.segvault.core.store.StoreUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,19 +25,19 @@ final class RangedDownloader {
     private static final int BUFFER = 256 * 1024;
     private static final int ATTEMPTS = 3;
 
-    private final ObjectStore store;
+    private final ObjectReader store;
     private final ExecutorService pool;
     private final long rangeSize;
     private final RestoreProgress progress;
     private final boolean fsync;
     private volatile boolean cancelled;
 
-    RangedDownloader(ObjectStore store, ExecutorService pool, long rangeSize, RestoreProgress progress) {
+    RangedDownloader(ObjectReader store, ExecutorService pool, long rangeSize, RestoreProgress progress) {
         this(store, pool, rangeSize, progress, false);
     }
 
     /** @param fsync whether each file is fsynced once its SHA-256 checked out, before its future completes */
-    RangedDownloader(ObjectStore store, ExecutorService pool, long rangeSize, RestoreProgress progress, boolean fsync) {
+    RangedDownloader(ObjectReader store, ExecutorService pool, long rangeSize, RestoreProgress progress, boolean fsync) {
         this.store = store;
         this.pool = pool;
         this.rangeSize = Math.max(1 << 20, rangeSize);

@@ -1,11 +1,9 @@
 package io.segvault.core.restore;
 
-import io.segvault.core.borg.SegmentReader;
-import io.segvault.core.borg.SegmentScan;
 import io.segvault.core.manifest.RestorePoint;
+import io.segvault.core.util.ThreadPools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
@@ -39,6 +36,7 @@ public final class Restorer {
     private final PointCatalog catalog;
     private final Options options;
     private final Clock clock;
+    private final ThreadPools pools;
 
     /**
      * @param parallelism downloads (objects or ranges of one) at once; at most twice as many files are open
@@ -76,16 +74,18 @@ public final class Restorer {
         }
     }
 
-    public Restorer(PointCatalog catalog, Options options, Clock clock) {
+    /** Each restore downloads on a pool of {@code options.parallelism()} threads from {@code pools}. */
+    public Restorer(PointCatalog catalog, Options options, Clock clock, ThreadPools pools) {
         this.catalog = catalog;
         this.options = options;
         this.clock = clock;
+        this.pools = pools;
     }
 
     public Result restore(PointRef ref, Path target, RestoreProgress progress) {
         Instant start = clock.instant();
         Path absTarget = target.toAbsolutePath().normalize();
-        checkTarget(absTarget);
+        RestoreChecks.checkTarget(absTarget);
         RestorePoint point = catalog.read(ref);
         checkChainLink(ref, point);
         RestoreJournal journal = openJournal(absTarget);
@@ -96,7 +96,7 @@ public final class Restorer {
             progress.started(plan.downloads().size(), plan.bytes() - plan.keptBytes());
             String nonce = download(point, plan, journal, progress);
             Path repo = journal.repo();
-            checkComplete(point, repo);
+            RestoreChecks.checkComplete(point, repo);
             finish(repo, nonce);
             journal.close();
             moveIntoPlace(repo, absTarget);
@@ -124,26 +124,6 @@ public final class Restorer {
     private static RestoreException failed(PointRef ref, Path target, String why, Exception cause) {
         return new RestoreException("restore of " + ref.repo() + " transaction " + ref.transaction() + " into " + target
                 + " failed: " + why + "; nothing was left at the target", cause);
-    }
-
-    private static void checkTarget(Path target) {
-        if (Files.exists(target)) {
-            if (!Files.isDirectory(target)) {
-                throw new RestoreException("target " + target + " exists and is not a directory; restore into a new or empty "
-                        + "directory", null);
-            }
-            try (DirectoryStream<Path> d = Files.newDirectoryStream(target)) {
-                if (d.iterator().hasNext()) {
-                    throw new RestoreException("target " + target + " is not empty; restore into a new or empty directory", null);
-                }
-            } catch (IOException e) {
-                throw new RestoreException("cannot read target " + target + ": " + e, e);
-            }
-        }
-        Path parent = target.getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new RestoreException("the parent directory of target " + target + " does not exist", null);
-        }
     }
 
     private void checkChainLink(PointRef ref, RestorePoint point) {
@@ -221,11 +201,7 @@ public final class Restorer {
     private String download(RestorePoint point, Plan plan, RestoreJournal journal, RestoreProgress progress)
             throws IOException {
         int parallelism = Math.max(1, options.parallelism());
-        ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
-            Thread t = new Thread(r, "segvault-restore");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = pools.fixed("segvault-restore", parallelism);
         RangedDownloader dl = new RangedDownloader(catalog.store(), pool, options.rangeSize(), progress, options.fsync());
         try (DownloadWindow window = new DownloadWindow(pool, dl, 2 * parallelism)) {
             CompletableFuture<String> nonce = CompletableFuture.supplyAsync(() -> highestNonce(point), pool);
@@ -240,24 +216,6 @@ public final class Restorer {
 
     /** One object to fetch. */
     record Download(String key, String versionId, long size, String sha256, Path file) {
-    }
-
-    private static void checkComplete(RestorePoint point, Path repo) {
-        if (point.control().stream().noneMatch(c -> c.name().equals("config"))) {
-            throw new RestoreException("restore point " + point.transaction() + " of " + point.repo()
-                    + " names no config file; borg cannot open the repository without it", null);
-        }
-        int perDir = point.segmentsPerDir() > 0 ? point.segmentsPerDir() : 1000;
-        RestorePoint.SegmentEntry last = point.segments().stream().filter(s -> s.n() == point.transaction()).findFirst()
-                .orElseThrow(() -> new RestoreException("restore point " + point.transaction() + " of " + point.repo()
-                        + " names no segment " + point.transaction() + " (the COMMIT segment); borg would silently roll back "
-                        + "to an older transaction", null));
-        Path commit = repo.resolve("data").resolve(Long.toString(last.n() / perDir)).resolve(Long.toString(last.n()));
-        SegmentScan scan = SegmentReader.scan(commit);
-        if (!scan.valid() || !scan.endsWithCommit()) {
-            throw new RestoreException("segment " + last.n() + " of restore point " + point.transaction() + " does not end with a "
-                    + "valid COMMIT (" + (scan.error() == null ? "no commit" : scan.error()) + "); the point is not restorable", null);
-        }
     }
 
     /**

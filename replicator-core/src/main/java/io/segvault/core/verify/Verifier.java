@@ -9,7 +9,7 @@ import io.segvault.core.restore.PointCatalog;
 import io.segvault.core.restore.PointRef;
 import io.segvault.core.store.LockMode;
 import io.segvault.core.store.ObjectNotFoundException;
-import io.segvault.core.store.ObjectStore;
+import io.segvault.core.store.ObjectReader;
 import io.segvault.core.store.ObjectVersion;
 import io.segvault.core.store.StoredObject;
 import java.io.IOException;
@@ -33,7 +33,7 @@ import java.util.Set;
 public final class Verifier {
 
     private final PointCatalog catalog;
-    private final ObjectStore store;
+    private final ObjectReader store;
 
     public Verifier(PointCatalog catalog) {
         this.catalog = catalog;

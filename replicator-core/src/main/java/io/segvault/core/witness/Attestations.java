@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.segvault.core.store.ObjectStore;
+import io.segvault.core.store.ObjectReader;
 import io.segvault.core.store.ObjectVersion;
 
 /**
@@ -19,11 +19,11 @@ import io.segvault.core.store.ObjectVersion;
  */
 public final class Attestations {
 
-    private final ObjectStore store;
+    private final ObjectReader store;
     private final WitnessLayout layout;
     private final PublicKey key;
 
-    public Attestations(ObjectStore store, WitnessLayout layout, PublicKey key) {
+    public Attestations(ObjectReader store, WitnessLayout layout, PublicKey key) {
         this.store = store;
         this.layout = layout;
         this.key = key;

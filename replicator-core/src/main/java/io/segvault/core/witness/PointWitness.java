@@ -31,8 +31,9 @@ import io.segvault.core.store.ObjectConflictException;
 import io.segvault.core.store.ObjectNotFoundException;
 import io.segvault.core.store.StoredObject;
 import io.segvault.core.store.ObjectSource;
-import io.segvault.core.store.ObjectStore;
+import io.segvault.core.store.ObjectReader;
 import io.segvault.core.store.ObjectVersion;
+import io.segvault.core.store.OnceWriter;
 import io.segvault.core.store.PutRequest;
 import io.segvault.core.store.Retention;
 
@@ -75,7 +76,8 @@ public final class PointWitness implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final PointCatalog catalog;
-    private final ObjectStore store;
+    private final ObjectReader store;
+    private final OnceWriter verdictWriter;
     private final BucketLayout layout;
     private final WitnessLayout witnessLayout;
     private final KeyPair key;
@@ -102,10 +104,13 @@ public final class PointWitness implements AutoCloseable {
     private record Obj(String key, String versionId, long size, String sha256) {
     }
 
-    public PointWitness(PointCatalog catalog, KeyPair key, Path stateDir, DrillRunner drills, WitnessMetrics metrics, Clock clock,
-                        Settings settings) {
+    // eight parameters: the witness's collaborators (reads, its one write, key, state, drills, metrics, clock) and settings,
+    // each needed by the checks; grouping them would only hide what the witness depends on
+    public PointWitness(PointCatalog catalog, OnceWriter verdictWriter, KeyPair key, Path stateDir, DrillRunner drills,
+                        WitnessMetrics metrics, Clock clock, Settings settings) {
         this.catalog = catalog;
         this.store = catalog.store();
+        this.verdictWriter = verdictWriter;
         this.layout = catalog.layout();
         this.witnessLayout = new WitnessLayout(layout);
         this.key = key;
@@ -309,12 +314,13 @@ public final class PointWitness implements AutoCloseable {
         Retention lock = Retention.compliance(clock.instant().plus(settings.verdictRetention()));
         String sha = ManifestCodec.sha256(bytes);
         try {
-            store.putOnce(new PutRequest(objectKey, ObjectSource.ofBytes(bytes), sha, lock));
+            verdictWriter.putOnce(new PutRequest(objectKey, ObjectSource.ofBytes(bytes), sha, lock));
         } catch (ObjectConflictException e) {
             // somebody wrote there first (the agent's identity may not): the signature, not the key, makes a verdict
             byte[] suffix = new byte[8];
             RANDOM.nextBytes(suffix);
-            store.putOnce(new PutRequest(objectKey + "~" + HexFormat.of().formatHex(suffix), ObjectSource.ofBytes(bytes), sha, lock));
+            String alternative = objectKey + "~" + HexFormat.of().formatHex(suffix);
+            verdictWriter.putOnce(new PutRequest(alternative, ObjectSource.ofBytes(bytes), sha, lock));
         }
     }
 

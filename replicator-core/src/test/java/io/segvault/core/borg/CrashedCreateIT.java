@@ -30,7 +30,7 @@ class CrashedCreateIT {
         Path repo = tmp.resolve("repo");
         SnapshotCopies.initWithArchive(borg, repo, "1M", "one", tmp.resolve("one"), 1, 4);
         BorgRepository model = BorgRepository.open(repo);
-        TamperDetector detector = new TamperDetector(new InMemorySegmentCatalog(), Clock.systemUTC(), 0.5);
+        TamperDetector detector = new TamperDetector(new InMemorySegmentCatalog(), Clock.systemUTC(), 0.5, TestHashes.create());
         long committed = model.committedTransaction().orElseThrow();
         assertThat(detector.inspect("repo", model.snapshot(tmp.resolve("s0"))).events()).isEmpty();
 

@@ -47,7 +47,7 @@ class TamperDetectorIT {
             borg.create(repo, "a" + generation, src);
         }
         model = BorgRepository.open(repo);
-        detector = new TamperDetector(new InMemorySegmentCatalog(), Clock.systemUTC(), 0.5);
+        detector = new TamperDetector(new InMemorySegmentCatalog(), Clock.systemUTC(), 0.5, TestHashes.create());
         assertThat(inspect().events()).isEmpty();
     }
 

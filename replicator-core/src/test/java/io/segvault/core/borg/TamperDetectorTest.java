@@ -29,7 +29,7 @@ class TamperDetectorTest {
 
     private FakeRepo fake;
     private final InMemorySegmentCatalog catalog = new InMemorySegmentCatalog();
-    private final TamperDetector detector = new TamperDetector(catalog, Clock.fixed(NOW, ZoneOffset.UTC), 0.5);
+    private final TamperDetector detector = new TamperDetector(catalog, Clock.fixed(NOW, ZoneOffset.UTC), 0.5, TestHashes.create());
     private int snapshots;
 
     /** Transaction 12: ten data segments 0-9 of 20 KB, manifest PUT 10 (small), DELETE 11 (small), COMMIT 12. */
@@ -77,7 +77,7 @@ class TamperDetectorTest {
 
     @Test
     void hashes_started_ahead_are_used_only_for_files_that_did_not_change_since() throws IOException {
-        SegmentHashes hashes = new SegmentHashes();
+        SegmentHashes hashes = TestHashes.create();
         TamperDetector withHashes = new TamperDetector(catalog, Clock.fixed(NOW, ZoneOffset.UTC), 0.5, hashes);
         hashes.hashAhead(REPO, BorgRepository.open(fake.dir()).segments(), s -> true);
         Path three = fake.segmentPath(3);
@@ -283,7 +283,7 @@ class TamperDetectorTest {
                 catalog.remember(repo, transaction, segments);
             }
         };
-        TamperDetector d = new TamperDetector(counting, Clock.systemUTC(), 0.5);
+        TamperDetector d = new TamperDetector(counting, Clock.systemUTC(), 0.5, TestHashes.create());
         d.inspect(REPO, snapshot());
         d.inspect(REPO, snapshot());
         assertThat(remembered).containsExactly(12L);
@@ -291,8 +291,8 @@ class TamperDetectorTest {
 
     @Test
     void mass_fraction_must_be_a_share() {
-        assertThatThrownBy(() -> new TamperDetector(catalog, Clock.systemUTC(), 0)).hasMessageContaining("(0, 1]");
-        assertThatThrownBy(() -> new TamperDetector(catalog, Clock.systemUTC(), 1.5)).hasMessageContaining("1.5");
+        assertThatThrownBy(() -> new TamperDetector(catalog, Clock.systemUTC(), 0, TestHashes.create())).hasMessageContaining("(0, 1]");
+        assertThatThrownBy(() -> new TamperDetector(catalog, Clock.systemUTC(), 1.5, TestHashes.create())).hasMessageContaining("1.5");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.segvault.core.follow;
 
+import io.segvault.core.util.Threads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -76,7 +77,7 @@ class RepositoryFollowerIT {
         RecordingListener listener = listener();
         follower = new RepositoryFollower(new FollowerConfig(List.of(repo), List.of(), Duration.ofHours(1), true,
                 Duration.ofMillis(100)), listener, Clock.systemUTC());
-        follower.start();
+        follower.start(Threads.POOLS);
         for (int i = 1; i <= 2; i++) {
             borg.create(repo, "a" + i, src);
             long t = BorgRepository.open(repo).committedTransaction().orElseThrow();
@@ -95,7 +96,7 @@ class RepositoryFollowerIT {
         RecordingListener listener = listener();
         follower = new RepositoryFollower(new FollowerConfig(List.of(repo), List.of(), interval, false,
                 Duration.ofMillis(100)), listener, Clock.systemUTC());
-        follower.start();
+        follower.start(Threads.POOLS);
         borg.create(repo, "a1", src);
         long t = BorgRepository.open(repo).committedTransaction().orElseThrow();
         RecordingListener.Call call = firstSeeing(listener, repo, t);
@@ -113,7 +114,7 @@ class RepositoryFollowerIT {
         RecordingListener listener = listener();
         follower = new RepositoryFollower(new FollowerConfig(List.of(), List.of(parent + "/*"), Duration.ofHours(1), true,
                 Duration.ofMillis(100)), listener, Clock.systemUTC());
-        follower.start();
+        follower.start(Threads.POOLS);
         assertThat(follower.repositories()).containsExactly(parent.resolve("existing").toAbsolutePath());
         Path late = repo("repos/late");
         await().atMost(Duration.ofSeconds(2)).until(listener.counter(late, Trigger.DISCOVERED), c -> c == 1);

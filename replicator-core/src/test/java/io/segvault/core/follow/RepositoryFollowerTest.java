@@ -1,5 +1,6 @@
 package io.segvault.core.follow;
 
+import io.segvault.core.util.Threads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -42,7 +43,7 @@ class RepositoryFollowerTest {
 
     private RepositoryFollower start(FollowerConfig config, RepositoryFollower.Listener listener) {
         follower = new RepositoryFollower(config, listener, Clock.systemUTC());
-        follower.start();
+        follower.start(Threads.POOLS);
         return follower;
     }
 
@@ -63,7 +64,7 @@ class RepositoryFollowerTest {
         assertThat(follower.repositories()).containsExactlyInAnyOrder(listed, globbed);
         await().atMost(Duration.ofSeconds(5)).until(() -> listener.calls().size() == 2);
         assertThat(listener.calls()).extracting(RecordingListener.Call::trigger).containsOnly(Trigger.DISCOVERED);
-        assertThat(listener.calls()).extracting(RecordingListener.Call::thread).containsOnly("segvault-follow-notify");
+        assertThat(listener.calls()).extracting(RecordingListener.Call::thread).containsOnly("segvault-follow-notify-1");
     }
 
     @Test
@@ -109,7 +110,7 @@ class RepositoryFollowerTest {
         RecordingListener listener = new RecordingListener();
         follower = new RepositoryFollower(new FollowerConfig(List.of(a, b), List.of(), Duration.ofMillis(200), false,
                 Duration.ZERO), listener, clock);
-        follower.start();
+        follower.start(Threads.POOLS);
         assertThat(follower.lastRescan()).isEmpty();
         await().atMost(Duration.ofSeconds(3)).until(() -> listener.count(a, Trigger.RESCAN) >= 2
                 && listener.count(b, Trigger.RESCAN) >= 2);
@@ -173,11 +174,11 @@ class RepositoryFollowerTest {
                 new RecordingListener());
         await().atMost(Duration.ofSeconds(2)).until(() -> followerThreads().size() == 3);
         assertThat(followerThreads()).allMatch(Thread::isDaemon).extracting(Thread::getName).containsExactlyInAnyOrder(
-                "segvault-follow-timer", "segvault-follow-notify", "segvault-follow-watch");
+                "segvault-follow-timer-1", "segvault-follow-notify-1", "segvault-follow-watch");
         follower.close();
         await().atMost(Duration.ofSeconds(5)).until(() -> followerThreads().isEmpty());
         follower.close();
-        assertThatThrownBy(follower::start).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> follower.start(Threads.POOLS)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

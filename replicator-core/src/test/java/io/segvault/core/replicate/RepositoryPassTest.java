@@ -1,5 +1,6 @@
 package io.segvault.core.replicate;
 
+import io.segvault.core.borg.TestHashes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -63,7 +64,7 @@ class RepositoryPassTest {
         BucketLayout layout = new BucketLayout("borg/");
         scratch = tmp.resolve("scratch");
         pass = new PassAssembly(store, ledger, layout, ONE_DAY, meters, clock, 1000)
-                .pass(new TamperDetector(ledger.segmentCatalog(), clock, 0.5), uploads, scratch);
+                .pass(new TamperDetector(ledger.segmentCatalog(), clock, 0.5, TestHashes.create()), uploads, scratch);
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package io.segvault.core.replicate;
 
+import io.segvault.core.borg.TestHashes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -73,7 +74,7 @@ class SpooledReplicationTest {
         store = new InMemoryObjectStore("b", clock);
         spool = SegmentSpool.open(tmp.resolve("spool"), 1 << 20, reader);
         BucketLayout layout = new BucketLayout("borg/");
-        TamperDetector detector = new TamperDetector(ledger.segmentCatalog(), clock, 0.5, new SegmentHashes(spool));
+        TamperDetector detector = new TamperDetector(ledger.segmentCatalog(), clock, 0.5, TestHashes.create(spool));
         pass = new PassAssembly(store, ledger, layout, ONE_DAY, meters, clock, 1000)
                 .pass(detector, new HookedPool(pool), tmp.resolve("scratch"));
     }

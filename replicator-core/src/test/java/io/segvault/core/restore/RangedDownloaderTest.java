@@ -3,7 +3,7 @@ package io.segvault.core.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.segvault.core.store.ObjectStore;
+import io.segvault.core.store.ObjectReader;
 import io.segvault.core.store.memory.InMemoryObjectStore;
 import io.segvault.test.TestData;
 import java.io.FilterInputStream;
@@ -119,13 +119,13 @@ class RangedDownloaderTest {
     }
 
     /** Counts GETs and the bytes each asks for; the first GET of each range breaks after {@code breakAfter} bytes. */
-    private static final class BreakingStore extends DelegatingStore {
+    private static final class BreakingStore extends DelegatingReader {
         private final long breakAfter;
         private final AtomicInteger gets = new AtomicInteger();
         private final ConcurrentLinkedQueue<Long> offsets = new ConcurrentLinkedQueue<>();
         private final java.util.Set<Long> broken = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-        BreakingStore(ObjectStore delegate, long breakAfter) {
+        BreakingStore(ObjectReader delegate, long breakAfter) {
             super(delegate);
             this.breakAfter = breakAfter;
         }

@@ -1,5 +1,6 @@
 package io.segvault.core.restore;
 
+import io.segvault.core.util.Threads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +8,7 @@ import io.segvault.core.borg.SegmentBytes;
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.RestorePoint;
-import io.segvault.core.store.ObjectStore;
+import io.segvault.core.store.ObjectReader;
 import io.segvault.core.store.StoreUnavailableException;
 import io.segvault.core.store.memory.InMemoryObjectStore;
 import io.segvault.test.ShiftableClock;
@@ -76,14 +77,14 @@ class RestorerTest {
         return files;
     }
 
-    private Restorer.Result restore(ObjectStore store, Path target, int parallelism) {
+    private Restorer.Result restore(ObjectReader store, Path target, int parallelism) {
         return restore(store, target, parallelism, true);
     }
 
-    private Restorer.Result restore(ObjectStore store, Path target, int parallelism, boolean fsync) {
+    private Restorer.Result restore(ObjectReader store, Path target, int parallelism, boolean fsync) {
         PointCatalog catalog = new PointCatalog(store, layout);
         PointRef ref = catalog.select(REPO, "latest", null, clock.instant());
-        return new Restorer(catalog, new Restorer.Options(parallelism, 1L << 20, fsync), clock).restore(ref, target, RestoreProgress.NONE);
+        return new Restorer(catalog, new Restorer.Options(parallelism, 1L << 20, fsync), clock, Threads.POOLS).restore(ref, target, RestoreProgress.NONE);
     }
 
     private static void assertRestored(Path target, Map<String, byte[]> files) throws IOException {
@@ -106,7 +107,7 @@ class RestorerTest {
         AtomicInteger maxThreads = new AtomicInteger();
         AtomicInteger maxRestoreThreads = new AtomicInteger();
         AtomicInteger gets = new AtomicInteger();
-        ObjectStore watching = new DelegatingStore(memory) {
+        ObjectReader watching = new DelegatingReader(memory) {
             @Override
             public InputStream get(String key, String versionId, long offset, long length) {
                 maxFds.accumulateAndGet((int) count(FDS), Math::max);
@@ -135,7 +136,7 @@ class RestorerTest {
     void a_restore_that_failed_on_the_store_continues_where_it_stopped_and_keeps_only_what_it_verified() throws IOException {
         Map<String, byte[]> files = putPoint(300);
         AtomicInteger gets = new AtomicInteger();
-        ObjectStore failingLater = new DelegatingStore(memory) {
+        ObjectReader failingLater = new DelegatingReader(memory) {
             @Override
             public InputStream get(String key, String versionId, long offset, long length) {
                 if (key.contains("/segments/") && gets.incrementAndGet() > 120) {
@@ -174,7 +175,7 @@ class RestorerTest {
     @Test
     void a_corrupt_object_fails_the_restore_and_removes_the_staging_directory() {
         putPoint(50);
-        ObjectStore corrupting = new DelegatingStore(memory) {
+        ObjectReader corrupting = new DelegatingReader(memory) {
             @Override
             public InputStream get(String key, String versionId, long offset, long length) {
                 InputStream in = super.get(key, versionId, offset, length);
@@ -199,7 +200,7 @@ class RestorerTest {
     }
 
     private static int restoreThreads() {
-        return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("segvault-restore")).count();
+        return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("segvault-restore-")).count();
     }
 
     private static long count(Path dir) {

@@ -55,7 +55,7 @@ class PointWitnessTest {
     }
 
     private PointWitness witness(PointWitness.Settings s) {
-        return new PointWitness(catalog, key, tmp.resolve("state"), ref -> {
+        return new PointWitness(catalog, store, key, tmp.resolve("state"), ref -> {
             drills.incrementAndGet();
             return new Verdict.DrillCheck(clock.instant(), drillPasses, false, drillPasses ? 0 : 1, drillPasses ? null : "errors found");
         }, new WitnessMetrics(registry, clock, HORIZON), clock, s);

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -76,7 +75,7 @@ public final class S3LockProver implements AutoCloseable {
                 throw S3Errors.mapLockedWrite(bucket, canaryKey, "PutObject (canary)", e);
             }
             return new LockProof(bucket, canaryKey, null, retainUntil, locked, List.of(), "the credential may not write the "
-                    + "canary (PutObject: " + answer(e) + "): IAM refused before the lock could be tested");
+                    + "canary (PutObject: " + LockAnswers.answer(e) + "): IAM refused before the lock could be tested");
         } catch (RuntimeException e) {
             throw S3Errors.map(bucket, canaryKey, "PutObject (canary)", e);
         }
@@ -88,7 +87,7 @@ public final class S3LockProver implements AutoCloseable {
             checks.add(retention(canary, "switch-to-governance", ObjectLockRetentionMode.GOVERNANCE, retainUntil));
             checks.add(disableLock(locked));
             checks.add(delete(canary, "delete-version", false));
-            checks.add(canaryGone(canary) ? notRun("delete-bypass-governance", "delete-version") : delete(canary,
+            checks.add(canaryGone(canary) ? LockAnswers.notRun("delete-bypass-governance", "delete-version") : delete(canary,
                     "delete-bypass-governance", true));
         } catch (RuntimeException e) {
             throw S3Errors.map(bucket, canaryKey, "prove-lock", e);
@@ -165,7 +164,7 @@ public final class S3LockProver implements AutoCloseable {
         try {
             written = put(c.key, other, c.lockOverwrite ? c.retainUntil : null);
         } catch (AwsServiceException e) {
-            return new LockCheck(name, e.statusCode() == 403 ? Outcome.REFUSED_BY_IAM : Outcome.OTHER_ANSWER, answer(e),
+            return new LockCheck(name, e.statusCode() == 403 ? Outcome.REFUSED_BY_IAM : Outcome.OTHER_ANSWER, LockAnswers.answer(e),
                     "the overwrite itself was refused, so nothing was learnt about the locked version");
         }
         c.overwriteVersion = written.versionId();
@@ -174,7 +173,7 @@ public final class S3LockProver implements AutoCloseable {
         try {
             read = s3.getObjectAsBytes(b -> b.bucket(bucket).key(c.key).versionId(c.version)).asByteArray();
         } catch (AwsServiceException e) {
-            return new LockCheck(name, Outcome.ALLOWED, wrote + "; then GET of the locked version: " + answer(e),
+            return new LockCheck(name, Outcome.ALLOWED, wrote + "; then GET of the locked version: " + LockAnswers.answer(e),
                     "the overwrite replaced the locked version: it no longer reads back by its version id");
         }
         if (c.version == null || c.version.equals(written.versionId()) || !Arrays.equals(read, c.body)) {
@@ -185,7 +184,7 @@ public final class S3LockProver implements AutoCloseable {
     }
 
     private LockCheck retention(Canary c, String name, ObjectLockRetentionMode mode, Instant until) {
-        return judge(name, () -> s3.putObjectRetention(b -> b.bucket(bucket).key(c.key).versionId(c.version)
+        return LockAnswers.judge(name, () -> s3.putObjectRetention(b -> b.bucket(bucket).key(c.key).versionId(c.version)
                         .retention(r -> r.mode(mode).retainUntilDate(until))),
                 () -> s3.putObjectRetention(b -> b.bucket(bucket).key(c.absentKey())
                         .retention(r -> r.mode(mode).retainUntilDate(until))),
@@ -193,7 +192,7 @@ public final class S3LockProver implements AutoCloseable {
     }
 
     private LockCheck delete(Canary c, String name, boolean bypass) {
-        LockCheck check = judge(name, () -> s3.deleteObject(b -> b.bucket(bucket).key(c.key).versionId(c.version)
+        LockCheck check = LockAnswers.judge(name, () -> s3.deleteObject(b -> b.bucket(bucket).key(c.key).versionId(c.version)
                         .bypassGovernanceRetention(bypass ? Boolean.TRUE : null)),
                 () -> s3.deleteObject(b -> b.bucket(bucket).key(c.absentKey()).versionId("null")
                         .bypassGovernanceRetention(bypass ? Boolean.TRUE : null)),
@@ -217,7 +216,7 @@ public final class S3LockProver implements AutoCloseable {
             return new LockCheck(name, Outcome.OTHER_ANSWER, "GetObjectLockConfiguration: " + NO_LOCK_CONFIGURATION,
                     "the bucket has no Object Lock configuration: there is nothing to remove");
         }
-        LockCheck check = judge(name, () -> s3.putObjectLockConfiguration(b -> b.bucket(bucket)
+        LockCheck check = LockAnswers.judge(name, () -> s3.putObjectLockConfiguration(b -> b.bucket(bucket)
                         .objectLockConfiguration(c -> c.objectLockEnabled("Disabled"))),
                 this::reputLockConfiguration, "the server accepted ObjectLockEnabled=Disabled");
         boolean still = enabled(lockConfiguration());
@@ -236,45 +235,6 @@ public final class S3LockProver implements AutoCloseable {
     private S3Response reputLockConfiguration() {
         ObjectLockConfiguration current = s3.getObjectLockConfiguration(b -> b.bucket(bucket)).objectLockConfiguration();
         return s3.putObjectLockConfiguration(b -> b.bucket(bucket).objectLockConfiguration(current));
-    }
-
-    /**
-     * Runs {@code attempt}: a success is ALLOWED ({@code allowed} says what happened); a 403 is the lock's refusal when
-     * {@code control} is not refused with 403 too, IAM's otherwise; anything else is reported as the server's answer.
-     */
-    private LockCheck judge(String name, Supplier<? extends S3Response> attempt, Supplier<? extends S3Response> control,
-                            String allowed) {
-        try {
-            S3Response r = attempt.get();
-            return new LockCheck(name, Outcome.ALLOWED, "HTTP " + r.sdkHttpResponse().statusCode(), allowed);
-        } catch (AwsServiceException e) {
-            String answer = answer(e);
-            if (e.statusCode() != 403) {
-                return new LockCheck(name, Outcome.OTHER_ANSWER, answer, "neither done nor refused by the lock");
-            }
-            String controlAnswer = refusedWith403(control);
-            if (controlAnswer != null) {
-                return new LockCheck(name, Outcome.REFUSED_BY_IAM, answer, "IAM or a bucket policy refused it: the same "
-                        + "request where no lock applies was refused too (" + controlAnswer + "), so this credential "
-                        + "cannot prove the lock");
-            }
-            return new LockCheck(name, Outcome.REFUSED_BY_LOCK, answer, "refused, while the same request where no lock "
-                    + "applies was permitted");
-        }
-    }
-
-    /** The control request's answer when it was refused with 403, else null. */
-    private static String refusedWith403(Supplier<? extends S3Response> control) {
-        try {
-            control.get();
-            return null;
-        } catch (AwsServiceException e) {
-            return e.statusCode() == 403 ? answer(e) : null;
-        }
-    }
-
-    private static LockCheck notRun(String name, String remover) {
-        return new LockCheck(name, Outcome.NOT_RUN, "-", "not attempted: " + remover + " already removed the canary");
     }
 
     private boolean canaryGone(Canary c) {
@@ -300,14 +260,6 @@ public final class S3LockProver implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /** {@code HTTP 403 AccessDenied: forbidden by object lock}, as the server said it. */
-    static String answer(AwsServiceException e) {
-        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-        String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
-        return "HTTP " + e.statusCode() + (code == null ? "" : " " + code)
-                + (message == null || message.isBlank() ? " (no message)" : ": " + message);
     }
 
     @Override

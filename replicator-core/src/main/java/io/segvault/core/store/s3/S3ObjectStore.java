@@ -9,7 +9,6 @@ import io.segvault.core.store.ObjectConflictException;
 import io.segvault.core.store.StoreAccessDeniedException;
 import io.segvault.core.store.ObjectDeleter;
 import io.segvault.core.store.ObjectStore;
-import io.segvault.core.store.ObjectStoreException;
 import io.segvault.core.store.ObjectVersion;
 import io.segvault.core.store.PutRequest;
 import io.segvault.core.store.Retention;
@@ -20,9 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,12 +52,12 @@ public final class S3ObjectStore implements ObjectStore, ObjectDeleter {
     private final S3BucketOperations bucketOps;
     private volatile Boolean conditionalWrites;
 
-    private S3ObjectStore(S3StoreConfig config, Clock clock, List<ExecutionInterceptor> interceptors) {
+    private S3ObjectStore(S3StoreConfig config, Clock clock, List<ExecutionInterceptor> interceptors, ExecutorService parts) {
         this.config = config;
         this.clock = clock;
         this.metrics = new S3RequestMetrics(config.meterRegistry());
         this.s3 = S3Clients.build(config, metrics, interceptors);
-        this.executor = Executors.newCachedThreadPool(daemonThreads("segvault-s3-part-"));
+        this.executor = parts;
         this.writer = new ObjectWriter(s3, config, new PartBufferPool((int) config.partSize(), config.maxBufferedParts()),
                 executor);
         this.bucketOps = new S3BucketOperations(s3, config.bucket());
@@ -72,19 +68,17 @@ public final class S3ObjectStore implements ObjectStore, ObjectDeleter {
         };
     }
 
-    /** A store for {@code config}, credentials from the AWS default provider chain, the system UTC clock. */
-    public static S3ObjectStore create(S3StoreConfig config) {
-        return create(config, Clock.systemUTC());
-    }
-
-    /** A store for {@code config} whose retention dates (conditional-write probe) come from {@code clock}. */
-    public static S3ObjectStore create(S3StoreConfig config, Clock clock) {
-        return new S3ObjectStore(config, clock, List.of());
+    /**
+     * A store for {@code config}, credentials from the AWS default provider chain, retention dates (conditional-write
+     * probe) from {@code clock}; multipart parts are sent on {@code parts}, which the store shuts down when it is closed.
+     */
+    public static S3ObjectStore create(S3StoreConfig config, Clock clock, ExecutorService parts) {
+        return new S3ObjectStore(config, clock, List.of(), parts);
     }
 
     /** For tests: extra SDK interceptors that see every request. */
-    static S3ObjectStore create(S3StoreConfig config, Clock clock, List<ExecutionInterceptor> interceptors) {
-        return new S3ObjectStore(config, clock, interceptors);
+    static S3ObjectStore create(S3StoreConfig config, Clock clock, List<ExecutionInterceptor> interceptors, ExecutorService parts) {
+        return new S3ObjectStore(config, clock, interceptors, parts);
     }
 
     @Override
@@ -108,7 +102,7 @@ public final class S3ObjectStore implements ObjectStore, ObjectDeleter {
         if (known == null) {
             synchronized (this) {
                 if (conditionalWrites == null) {
-                    conditionalWrites = probeConditionalWrites();
+                    conditionalWrites = ConditionalWriteProbe.probe(this, writer, config, clock);
                 }
                 known = conditionalWrites;
             }
@@ -266,33 +260,6 @@ public final class S3ObjectStore implements ObjectStore, ObjectDeleter {
         s3.close();
     }
 
-    private boolean probeConditionalWrites() {
-        String key = config.probeKey();
-        Retention retention = Retention.compliance(clock.instant().plus(java.time.Duration.ofDays(1)));
-        byte[] body = "segvault probe: does this endpoint honour If-None-Match: *\n".getBytes(
-                java.nio.charset.StandardCharsets.US_ASCII);
-        PutRequest probe = new PutRequest(key, io.segvault.core.store.ObjectSource.ofBytes(body),
-                Hashes.sha256Hex(body, body.length), retention);
-        if (head(key).isEmpty()) {
-            writer.write(probe, false);
-        }
-        boolean supported;
-        try {
-            writer.write(probe, true);
-            supported = false; // the server wrote a second version: it ignores the header
-        } catch (ObjectConflictException e) {
-            supported = true;
-        } catch (ObjectStoreException e) {
-            if (!(e.getCause() instanceof S3Exception s3e) || s3e.statusCode() != 501 && s3e.statusCode() != 400) {
-                throw e;
-            }
-            supported = false;
-        }
-        LOG.info("endpoint {} {} conditional writes (If-None-Match: *), probed with s3://{}/{}",
-                config.endpoint(), supported ? "honours" : "ignores", bucket(), key);
-        return supported;
-    }
-
     private <T> T call(String key, String operation, Supplier<T> action) {
         try {
             return action.get();
@@ -314,14 +281,5 @@ public final class S3ObjectStore implements ObjectStore, ObjectDeleter {
         return new StoredObject(key, head.versionId(), head.contentLength(),
                 head.metadata().get(ObjectWriter.SHA256_METADATA), mode, head.objectLockRetainUntilDate(),
                 head.lastModified());
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

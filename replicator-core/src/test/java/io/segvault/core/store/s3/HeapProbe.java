@@ -56,7 +56,7 @@ public final class HeapProbe {
         long started = System.nanoTime();
         List<String> versions = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        try (S3ObjectStore store = S3ObjectStore.create(config)) {
+        try (S3ObjectStore store = S3Stores.create(config)) {
             List<Future<StoredObject>> puts = new ArrayList<>();
             for (int i = 4; i + 1 < args.length; i += 2) {
                 Path file = Path.of(args[i]);

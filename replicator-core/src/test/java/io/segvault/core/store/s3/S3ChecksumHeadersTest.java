@@ -72,7 +72,7 @@ class S3ChecksumHeadersTest {
                 .conditionalWrites(S3StoreConfig.ConditionalWrites.OFF).partSize(5 * MIB).multipartThreshold(MIB)
                 .build();
         Retention asked = Retention.compliance(Instant.now().plus(1, ChronoUnit.DAYS));
-        try (S3ObjectStore store = S3ObjectStore.create(config, Clock.systemUTC(), List.of(recorder))) {
+        try (S3ObjectStore store = S3Stores.create(config, Clock.systemUTC(), List.of(recorder))) {
             byte[] small = TestData.bytes(1, 1000);
             byte[] large = TestData.bytes(2, (int) (11 * MIB));
             StoredObject one = store.putOnce(new PutRequest("small", ObjectSource.ofBytes(small), TestData.sha256(small),
@@ -124,7 +124,7 @@ class S3ChecksumHeadersTest {
         byte[] changed = hashed.clone();
         changed[1234] ^= 1;
         Retention asked = Retention.compliance(Instant.now().plus(1, ChronoUnit.DAYS));
-        try (S3ObjectStore store = S3ObjectStore.create(config, Clock.systemUTC(), List.of(recorder))) {
+        try (S3ObjectStore store = S3Stores.create(config, Clock.systemUTC(), List.of(recorder))) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.putOnce(new PutRequest("k",
                             ObjectSource.ofBytes(changed), TestData.sha256(hashed), asked)))
                     .isInstanceOf(io.segvault.core.store.IntegrityException.class)

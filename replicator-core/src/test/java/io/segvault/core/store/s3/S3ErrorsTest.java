@@ -88,7 +88,7 @@ class S3ErrorsTest {
     @Test
     void preflight_access_denied_is_an_error_not_a_disabled_lock() {
         try (StubS3Server stub = new StubS3Server();
-             S3ObjectStore store = S3ObjectStore.create(S3StoreConfig.builder("bkt").endpoint(stub.endpoint()).build(),
+             S3ObjectStore store = S3Stores.create(S3StoreConfig.builder("bkt").endpoint(stub.endpoint()).build(),
                      Clock.systemUTC(), List.of())) {
             stub.override(ex -> ex.getRequestURI().getQuery() != null && ex.getRequestURI().getQuery().contains("object-lock")
                     ? Optional.of(new StubS3Server.Answer(403, "AccessDenied"))

@@ -50,7 +50,7 @@ class S3FaultIT {
                 .rule(Rule.of(Fault.RESET, "UploadPart").maxFaults(2).maxPerTarget(1))
                 .rule(Rule.of(Fault.STALL, "UploadPart").maxFaults(1).maxPerTarget(1))
                 .stall(Duration.ofSeconds(4)).start();
-             S3ObjectStore s3 = S3ObjectStore.create(through(proxy, bucket).build())) {
+             S3ObjectStore s3 = S3Stores.create(through(proxy, bucket).build())) {
             ResilientObjectStore store = new ResilientObjectStore(s3, THREE_ATTEMPTS, null);
             byte[] data = TestData.bytes(3, (int) (40 * MIB));
 
@@ -74,7 +74,7 @@ class S3FaultIT {
         try (FaultProxy proxy = FaultProxy.to(bucket.server().endpoint())
                 .rule(Rule.of(Fault.CORRUPT, "PutObject").maxFaults(1))
                 .rule(Rule.of(Fault.CORRUPT, "UploadPart").maxFaults(1)).start();
-             S3ObjectStore s3 = S3ObjectStore.create(through(proxy, bucket).maxRetries(0).build())) {
+             S3ObjectStore s3 = S3Stores.create(through(proxy, bucket).maxRetries(0).build())) {
             assertThat(through(proxy, bucket).build().effectiveChecksums()).as("the default on a custom endpoint")
                     .isEqualTo(S3StoreConfig.ChecksumStrategy.SHA256);
             byte[] small = TestData.bytes(5, (int) MIB);
@@ -100,7 +100,7 @@ class S3FaultIT {
         int failingPuts = perCall * THREE_ATTEMPTS.maxAttempts() + 2;
         try (FaultProxy proxy = FaultProxy.to(bucket.server().endpoint())
                 .rule(Rule.of(Fault.SLOWDOWN, "PutObject").maxFaults(failingPuts)).start();
-             S3ObjectStore s3 = S3ObjectStore.create(through(proxy, bucket).build())) {
+             S3ObjectStore s3 = S3Stores.create(through(proxy, bucket).build())) {
             ResilientObjectStore store = new ResilientObjectStore(s3, THREE_ATTEMPTS, null);
 
             assertThatThrownBy(() -> store.putOnce(request("faults/refused", TestData.bytes(1, 1024))))
@@ -126,7 +126,7 @@ class S3FaultIT {
     void a_part_that_keeps_failing_aborts_the_upload(LockedBucket bucket) {
         try (FaultProxy proxy = FaultProxy.to(bucket.server().endpoint())
                 .rule(Rule.of(Fault.RESET, "UploadPart").maxFaults(SDK_RETRIES + 1)).start();
-             S3ObjectStore s3 = S3ObjectStore.create(through(proxy, bucket).partsInFlight(1).build())) {
+             S3ObjectStore s3 = S3Stores.create(through(proxy, bucket).partsInFlight(1).build())) {
             byte[] data = TestData.bytes(4, (int) (12 * MIB));
 
             assertThatThrownBy(() -> s3.putOnce(request("faults/aborted", data)))

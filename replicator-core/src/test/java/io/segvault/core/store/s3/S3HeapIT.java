@@ -66,7 +66,7 @@ class S3HeapIT {
         assertThat(result.get("versions").split(",")).hasSize(4);
 
         assertThat(S3ItSupport.openUploads(bucket)).isEmpty();
-        try (S3ObjectStore store = S3ObjectStore.create(S3ItSupport.config(bucket).build())) {
+        try (S3ObjectStore store = S3Stores.create(S3ItSupport.config(bucket).build())) {
             List<StoredObject> written = new ArrayList<>();
             shaByKey.forEach((key, sha) -> {
                 StoredObject head = store.head(key).orElseThrow();

@@ -49,7 +49,7 @@ class S3ObjectStoreIT extends ObjectStoreContract {
     @BeforeEach
     void createStore(LockedBucket lockedBucket) {
         bucket = lockedBucket;
-        store = S3ObjectStore.create(config(bucket).partSize(5 * MIB).multipartThreshold(MIB).build());
+        store = S3Stores.create(config(bucket).partSize(5 * MIB).multipartThreshold(MIB).build());
     }
 
     @AfterEach
@@ -83,7 +83,7 @@ class S3ObjectStoreIT extends ObjectStoreContract {
     @Test
     void a_200_mib_multipart_upload_is_locked_byte_identical_undeletable_and_put_once(@TempDir Path dir)
             throws IOException {
-        try (S3ObjectStore big = S3ObjectStore.create(config(bucket).meterRegistry(new SimpleMeterRegistry()).build())) {
+        try (S3ObjectStore big = S3Stores.create(config(bucket).meterRegistry(new SimpleMeterRegistry()).build())) {
             Path file = dir.resolve("segment");
             // a short lock, so the 200 MiB can be deleted at the end and the shared test server does not fill up
             Retention asked = Retention.compliance(Instant.now().plusSeconds(30));
@@ -172,7 +172,7 @@ class S3ObjectStoreIT extends ObjectStoreContract {
         configured.s3().putObjectLockConfiguration(b -> b.bucket(configured.name()).objectLockConfiguration(c -> c
                 .objectLockEnabled("Enabled")
                 .rule(r -> r.defaultRetention(d -> d.mode(ObjectLockRetentionMode.COMPLIANCE).days(30)))));
-        try (S3ObjectStore s = S3ObjectStore.create(config(configured).build())) {
+        try (S3ObjectStore s = S3Stores.create(config(configured).build())) {
             BucketStatus status = s.preflight();
             assertThat(status.problems()).isEmpty();
             assertThat(status.versioning()).isTrue();
@@ -186,7 +186,7 @@ class S3ObjectStoreIT extends ObjectStoreContract {
     void preflight_of_a_plain_bucket_names_what_is_missing() {
         S3Client s3 = bucket.s3();
         String plain = S3TestServer.get().createPlainBucket(s3, "S3ObjectStoreIT-plain");
-        try (S3ObjectStore s = S3ObjectStore.create(config(bucket).bucket(plain).build())) {
+        try (S3ObjectStore s = S3Stores.create(config(bucket).bucket(plain).build())) {
             BucketStatus status = s.preflight();
             assertThat(status.objectLock()).isFalse();
             assertThat(status.problems())
@@ -199,7 +199,7 @@ class S3ObjectStoreIT extends ObjectStoreContract {
 
     @Test
     void preflight_of_a_missing_bucket_is_a_misconfiguration_not_a_status() {
-        try (S3ObjectStore s = S3ObjectStore.create(config(bucket).bucket(bucket.name() + "-missing").build())) {
+        try (S3ObjectStore s = S3Stores.create(config(bucket).bucket(bucket.name() + "-missing").build())) {
             assertThatThrownBy(s::preflight).isInstanceOf(BucketMisconfiguredException.class)
                     .hasMessageContaining(bucket.name() + "-missing");
         }
@@ -222,7 +222,7 @@ class S3ObjectStoreIT extends ObjectStoreContract {
     void conditional_write_detection_matches_what_the_server_does() {
         S3StoreConfig detect = config(bucket).conditionalWrites(S3StoreConfig.ConditionalWrites.AUTO)
                 .probeKey("probe/conditional").build();
-        try (S3ObjectStore s = S3ObjectStore.create(detect)) {
+        try (S3ObjectStore s = S3Stores.create(detect)) {
             boolean supported = s.conditionalWrites();
             List<?> versions = s.listVersions("probe/conditional");
             assertThat(versions).as("one probe version when the header is honoured, two when it is ignored")

@@ -1,4 +1,4 @@
-package io.segvault.agent;
+package io.segvault.agent.wiring;
 
 import io.segvault.core.config.AgentConfig;
 import io.segvault.core.config.RepoLocator;

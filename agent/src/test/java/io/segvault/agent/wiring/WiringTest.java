@@ -1,4 +1,4 @@
-package io.segvault.agent;
+package io.segvault.agent.wiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

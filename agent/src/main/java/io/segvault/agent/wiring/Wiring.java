@@ -1,4 +1,4 @@
-package io.segvault.agent;
+package io.segvault.agent.wiring;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,8 +14,6 @@ import io.segvault.core.borg.SegmentHashes;
 import io.segvault.core.borg.SegmentSpool;
 import io.segvault.core.borg.TamperDetector;
 import io.segvault.core.config.AgentConfig;
-import io.segvault.core.config.AgentConfigLoader;
-import io.segvault.core.config.PlainHttp;
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.ledger.Ledger;
 import io.segvault.core.metrics.Meters;
@@ -34,25 +32,32 @@ import io.segvault.core.replicate.UploadQueue;
 import io.segvault.core.retention.RetentionKeeper;
 import io.segvault.core.restore.PointCatalog;
 import io.segvault.core.restore.Restorer;
+import io.segvault.core.store.BucketInspector;
+import io.segvault.core.store.ObjectDeleter;
+import io.segvault.core.store.ObjectReader;
 import io.segvault.core.store.ObjectStore;
+import io.segvault.core.store.OnceWriter;
 import io.segvault.core.store.ResilienceConfig;
 import io.segvault.core.store.ResilientObjectStore;
 import io.segvault.core.store.s3.S3LockProver;
 import io.segvault.core.store.s3.S3ObjectStore;
 import io.segvault.core.store.s3.S3StoreConfig;
-import io.segvault.core.util.BoundedPool;
+import io.segvault.core.util.ThreadPools;
+import io.segvault.core.util.Threads;
 import io.segvault.core.util.Throttle;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds every object of a command or the daemon, in one place, by constructor injection. Closing it
- * closes the store, the ledger and the upload pool.
+ * Builds every object of a command or the daemon, in one place, by constructor injection, thread pools included (all
+ * from {@link Threads}). Each caller gets the role of the store it needs: a reader for restore, verify, points and the
+ * drill, the deleter only for gc. Closing it closes the store, the ledger and every pool it made.
  */
 public final class Wiring implements AutoCloseable {
 
@@ -69,6 +74,8 @@ public final class Wiring implements AutoCloseable {
     private Replicator replicator;
     private TamperDetector detector;
     private SegmentHashes hashes;
+    private ExecutorService hashers;
+    private final List<ExecutorService> pools = new ArrayList<>();
 
     private Wiring(AgentConfig config, S3StoreConfig s3, String prefix, MeterRegistry registry, Clock clock) {
         this.config = config;
@@ -83,63 +90,26 @@ public final class Wiring implements AutoCloseable {
         S3StoreConfig.ConditionalWrites conditional = s3.awsEndpoint() ? S3StoreConfig.ConditionalWrites.ON
                 : S3StoreConfig.ConditionalWrites.OFF;
         this.s3Settings = s3.toBuilder().conditionalWrites(conditional).build();
-        this.raw = S3ObjectStore.create(s3Settings, clock);
+        this.raw = S3ObjectStore.create(s3Settings, clock, Threads.POOLS.cached("segvault-s3-part"));
         this.store = new ResilientObjectStore(raw, ResilienceConfig.DEFAULTS, registry);
     }
 
     /** The full agent, from a validated config file. */
     public static Wiring forConfig(AgentConfig config, MeterRegistry registry, Clock clock) {
-        Ledger.preloadDriver(); // while the S3 client is built and the bucket checked
-        AgentConfig.Store st = config.store();
-        S3StoreConfig s3 = s3Config(st.bucket(), st.endpoint(), st.region(), st.pathStyle(), st.checksum(), registry)
-                .partSize(config.upload().partSize())
-                .partsInFlight(config.upload().partsInFlight())
-                .multipartThreshold(config.upload().multipartThreshold())
-                .build();
-        return new Wiring(config, s3, st.prefix(), registry, clock);
+        Ledger.preloadDriver(Threads.POOLS); // while the S3 client is built and the bucket checked
+        return new Wiring(config, StoreSettings.ofAgent(config, registry), config.store().prefix(), registry, clock);
     }
 
     /** Read-side commands: a config file, flags, or both (flags win). */
     public static Wiring forStore(StoreOptions o, Clock clock) {
-        AgentConfig cfg = o.config == null ? null : AgentConfigLoader.load(o.config);
-        AgentConfig.Store st = cfg == null ? new AgentConfig.Store(null, null, "us-east-1", false, "", "auto", false) : cfg.store();
-        String bucket = pick(o.bucket, st.bucket());
-        if (bucket == null || bucket.isBlank()) {
-            throw new UsageException("no bucket: give --bucket (and --endpoint, --region, --prefix as needed) or --config FILE");
-        }
-        URI endpoint = pick(o.endpoint, st.endpoint());
-        if (PlainHttp.refused(endpoint) && !o.allowInsecureHttp && !st.allowInsecureHttp()) {
-            String remedy = "give " + PlainHttp.FLAG
-                    + (cfg == null ? "" : " (or set '" + PlainHttp.CONFIG_KEY + ": true' in " + o.config + ")");
-            throw new UsageException((o.endpoint != null ? "--endpoint " : "endpoint ") + PlainHttp.message(endpoint, remedy));
-        }
-        boolean pathStyle = o.pathStyle != null ? o.pathStyle : cfg == null ? endpoint != null : st.pathStyle();
-        String prefix = pick(o.prefix, st.prefix());
-        try {
-            new BucketLayout(prefix);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--prefix: " + e.getMessage());
-        }
         MeterRegistry registry = new SimpleMeterRegistry();
-        S3StoreConfig s3 = s3Config(bucket, endpoint, pick(o.region, st.region()), pathStyle, st.checksum(), registry).build();
-        return new Wiring(cfg, s3, prefix, registry, clock);
+        StoreSettings.FromOptions f = StoreSettings.ofOptions(o, registry);
+        return new Wiring(f.config(), f.s3(), f.prefix(), registry, clock);
     }
 
     /** The witness: its own bucket settings and identity, never the agent's configuration. */
     public static Wiring forWitness(WitnessConfig c, MeterRegistry registry, Clock clock) {
-        S3StoreConfig s3 = s3Config(c.bucket(), c.endpoint(), c.region(), c.pathStyle(), "auto", registry).build();
-        return new Wiring(null, s3, c.prefix(), registry, clock);
-    }
-
-    private static <T> T pick(T flag, T configured) {
-        return flag != null ? flag : configured;
-    }
-
-    private static S3StoreConfig.Builder s3Config(String bucket, URI endpoint, String region, boolean pathStyle, String checksum,
-                                                  MeterRegistry registry) {
-        return S3StoreConfig.builder(bucket).endpoint(endpoint).region(region).pathStyle(pathStyle)
-                .checksums(S3StoreConfig.ChecksumStrategy.valueOf(checksum.toUpperCase(Locale.ROOT).replace('-', '_')))
-                .meterRegistry(registry);
+        return new Wiring(null, StoreSettings.ofWitness(c, registry), c.prefix(), registry, clock);
     }
 
     public AgentConfig config() {
@@ -149,13 +119,54 @@ public final class Wiring implements AutoCloseable {
         return config;
     }
 
-    public ObjectStore store() {
+    /** The read-only role: all that restore, verify, points and the drill get. */
+    public ObjectReader reader() {
         return store;
     }
 
-    /** The S3 adapter itself (request counts, gc deletes). */
-    public S3ObjectStore s3() {
+    /** Put-once writes and the cleanup of the writer's own stale multipart uploads. */
+    public OnceWriter writer() {
+        return store;
+    }
+
+    /** The bucket's own settings (preflight, the lock canary's messages). */
+    public BucketInspector inspector() {
+        return store;
+    }
+
+    /** Deletes single versions: gc only (with the witness host's delete credential). */
+    public ObjectDeleter deleter() {
         return raw;
+    }
+
+    /** The S3 adapter itself (tests of the wiring). */
+    S3ObjectStore s3() {
+        return raw;
+    }
+
+    /** Where parts that start threads of their own (followers, restores, progress tickers) get them. */
+    public ThreadPools pools() {
+        return Threads.POOLS;
+    }
+
+    /** The daemon's pool of passes (2 to 4 threads). */
+    public synchronized ExecutorService passPool(int threads) {
+        return owned(Threads.POOLS.fixed("segvault-pass", threads));
+    }
+
+    /** The daemon's one timer thread (lock extension, stale uploads, drill, audit). */
+    public synchronized ScheduledExecutorService timerPool() {
+        return owned(Threads.POOLS.scheduled("segvault-timer", 1));
+    }
+
+    /** The HTTP endpoint's two threads. */
+    public synchronized ExecutorService httpPool() {
+        return owned(Threads.POOLS.fixed("segvault-http", 2));
+    }
+
+    private <T extends ExecutorService> T owned(T pool) {
+        pools.add(pool);
+        return pool;
     }
 
     /** The lock canary of prove-lock, on this store's bucket (the caller closes it). */
@@ -209,7 +220,8 @@ public final class Wiring implements AutoCloseable {
      */
     public Restorer restorer(int parallelism) {
         boolean fsync = !"false".equals(System.getProperty("segvault.restore.fsync"));
-        return new Restorer(catalog(), new Restorer.Options(parallelism, Restorer.Options.defaults().rangeSize(), fsync), clock);
+        return new Restorer(catalog(), new Restorer.Options(parallelism, Restorer.Options.defaults().rangeSize(), fsync), clock,
+                Threads.POOLS);
     }
 
     public Reconciler reconciler() {
@@ -227,8 +239,9 @@ public final class Wiring implements AutoCloseable {
     public synchronized SegmentHashes segmentHashes() {
         if (hashes == null) {
             AgentConfig.Ssh ssh = config().ssh();
+            hashers = Threads.POOLS.fixed("segvault-hash", SegmentHashes.PARALLEL);
             hashes = new SegmentHashes(config().pullMode()
-                    ? SegmentSpool.open(ssh.spoolDir(), ssh.spoolSize(), SftpRepositories.SPOOL_READER) : SegmentSpool.NONE);
+                    ? SegmentSpool.open(ssh.spoolDir(), ssh.spoolSize(), SftpRepositories.SPOOL_READER) : SegmentSpool.NONE, hashers);
         }
         return hashes;
     }
@@ -253,7 +266,7 @@ public final class Wiring implements AutoCloseable {
         if (uploads == null) {
             // a pass queues an upload per hashed segment: a bounded queue keeps that to a few per thread, not one per
             // segment of the repository
-            uploads = BoundedPool.create(c.upload().concurrency(), 4 * c.upload().concurrency(), "segvault-upload");
+            uploads = Threads.POOLS.bounded("segvault-upload", c.upload().concurrency(), 4 * c.upload().concurrency());
         }
         Ledger l = ledger();
         TamperLog tamper = new TamperLog(l, repoMetrics, clock);
@@ -288,6 +301,10 @@ public final class Wiring implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        pools.forEach(ExecutorService::shutdownNow);
+        if (hashers != null) {
+            hashers.shutdownNow();
         }
         store.close();
         if (ledger != null) {

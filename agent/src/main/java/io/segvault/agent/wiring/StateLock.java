@@ -1,4 +1,4 @@
-package io.segvault.agent;
+package io.segvault.agent.wiring;
 
 import io.segvault.agent.cli.ErrorHandler.UsageException;
 import java.io.IOException;

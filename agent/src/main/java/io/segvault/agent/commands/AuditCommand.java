@@ -1,5 +1,13 @@
-package io.segvault.agent.audit;
+package io.segvault.agent.commands;
 
+import io.segvault.agent.audit.AuditInputException;
+import io.segvault.agent.audit.AuditReport;
+import io.segvault.agent.audit.AuditReportWriter;
+import io.segvault.agent.audit.BorgVersionCheck;
+import io.segvault.agent.audit.FenceAudit;
+import io.segvault.agent.audit.Finding;
+import io.segvault.agent.audit.Severity;
+import io.segvault.agent.audit.SshdConfigAudit;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
