@@ -182,7 +182,6 @@ public final class Wiring implements AutoCloseable {
         return meters;
     }
 
-    /** The writer of the per-repository metrics. */
     public RepoMetrics repoMetrics() {
         return repoMetrics;
     }
