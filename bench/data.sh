@@ -51,18 +51,7 @@ make_data() {
   rm -rf "$WORK/src/small"
 
   say "data: about $MANY_SEGMENTS sealed segments ($REPO_MANY)"
-  # max_segment_size 1: borg starts a new segment before every object once the current one is non-empty,
-  # so each small file (one chunk) lands in a segment of its own: one create makes them all, in seconds
-  local d i f=0
-  for ((d = 0; f < MANY_SEGMENTS; d++)); do
-    mkdir -p "$WORK/src/many/d$d"
-    for ((i = 0; i < 1000 && f < MANY_SEGMENTS; i++, f++)); do
-      printf 'segvault benchmark file %d of directory %d\n' "$i" "$d" >"$WORK/src/many/d$d/f$i"
-    done
-  done
-  borg_repo "$REPO_MANY" 1
-  borg_archive "$REPO_MANY" a "$WORK/src/many"
-  rm -rf "$WORK/src/many"
+  many_repo "$REPO_MANY" "$MANY_SEGMENTS"
 
   say "data: a small repository for the latency scenario ($REPO_LAT)"
   gen_tree "$WORK/src/lat" 3 4
@@ -73,6 +62,22 @@ make_data() {
   BIG_BYTES=$(tree_bytes "$REPO_BIG") SMALL_BYTES=$(tree_bytes "$REPO_SMALL")
   MANY_COUNT=$(find "$REPO_MANY/data" -type f | wc -l)
   note "big: $(segments_of "$REPO_BIG"); small: $(segments_of "$REPO_SMALL"); many: $MANY_COUNT segments"
+}
+
+# many_repo DIR N: a repository of about N sealed segments in one `borg create` of N small files. max_segment_size 1:
+# borg starts a new segment before every object once the current one is non-empty, so each small file (one chunk)
+# lands in a segment of its own: one create makes them all, in seconds
+many_repo() {
+  local dir=$1 n=$2 src=$WORK/src/many-$2 d i f=0
+  for ((d = 0; f < n; d++)); do
+    mkdir -p "$src/d$d"
+    for ((i = 0; i < 1000 && f < n; i++, f++)); do
+      printf 'segvault benchmark file %d of directory %d\n' "$i" "$d" >"$src/d$d/f$i"
+    done
+  done
+  borg_repo "$dir" 1
+  borg_archive "$dir" a "$src"
+  rm -rf "$src"
 }
 
 # "N segments, M MiB" of a repository

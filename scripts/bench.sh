@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/bench.sh [--quick]: segvault against `aws s3` and `rclone` on a private local S3 server.
+# scripts/bench.sh [--quick] [--scale]: segvault against `aws s3` and `rclone` on a private local S3 server.
 # Never run in CI. See bench/README.md for what it measures and docs/benchmarks.md for the results.
 #
 # One command: installs what is missing (Debian packages: JDK 17, borgbackup, awscli, rclone, time, Ceph),
@@ -17,10 +17,13 @@
 #   BENCH_DAEMON_PASSES  rescan passes of `segvault run` timed in S2 (10; one per second)
 #   BENCH_MAX_UPLOAD_GIB refuse to start when the planned upload is larger (12): every object stays locked
 #   BENCH_PULL           1: also run bench/pull-mode.sh (pull mode over SFTP: BENCH_SMALL_MIB, BENCH_ROUNDS, BENCH_COMMITS)
+#   BENCH_SCALE_SIZES    segment counts of the scale scenario S6 (bench/scale.sh; "10000 50000"; --quick: "1000 2000")
+#   BENCH_SCALE          1: the full run also runs S6 (--scale runs S6 alone: no S1-S4, limits or pull mode, the
+#                        generated part of the doc is left alone, the table goes to $BENCH_OUT/scale.md)
 # Other settings: BENCH_WORK (/tmp/segvault-bench), BENCH_OUT (bench/results), BENCH_DOC (docs/benchmarks.md;
 # "none" = do not touch it), BENCH_SEGVAULT_JAVA_OPTS (the launcher's default_opts), SV_CONCURRENCY,
 # SV_PART_SIZE, SV_PARTS_IN_FLIGHT, SV_MULTIPART_THRESHOLD (segvault's upload settings: product defaults),
-# BENCH_SKIP_BUILD=1, BENCH_RGW_PORT (7490), BENCH_RGW_MON_PORT (13400), BENCH_METRICS_PORT (9790).
+# BENCH_SKIP_BUILD=1, BENCH_RGW_DIR (/tmp/segvault-bench-rgw), BENCH_RGW_PORT (7490), BENCH_RGW_MON_PORT (13400), BENCH_METRICS_PORT (9790).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -32,15 +35,21 @@ ROOT=$PWD
 . bench/scenarios.sh
 # shellcheck source=bench/report.sh
 . bench/report.sh
+# shellcheck source=bench/scale.sh
+. bench/scale.sh
 
-SCALE=full
-if [ "${1:-}" = --quick ]; then
-  SCALE=quick
-  : "${BENCH_BIG_MIB:=200}" "${BENCH_SMALL_MIB:=64}" "${BENCH_MANY_SEGMENTS:=1000}" "${BENCH_ROUNDS:=1}" "${BENCH_COMMITS:=5}"
-elif [ -n "${1:-}" ]; then
-  echo "usage: $0 [--quick]" >&2
-  exit 2
-fi
+SCALE=full ONLY_S6=0
+for arg in "$@"; do
+  case $arg in
+    --quick)
+      SCALE=quick
+      : "${BENCH_BIG_MIB:=200}" "${BENCH_SMALL_MIB:=64}" "${BENCH_MANY_SEGMENTS:=1000}" "${BENCH_ROUNDS:=1}" "${BENCH_COMMITS:=5}"
+      : "${BENCH_SCALE_SIZES:=1000 2000}" ;;
+    --scale) ONLY_S6=1 BENCH_PULL=0 ;;
+    *) echo "usage: $0 [--quick] [--scale]" >&2; exit 2 ;;
+  esac
+done
+SCALE_SIZES=${BENCH_SCALE_SIZES:-10000 50000}
 BIG_MIB=${BENCH_BIG_MIB:-960} SMALL_MIB=${BENCH_SMALL_MIB:-256} MANY_SEGMENTS=${BENCH_MANY_SEGMENTS:-10000}
 ROUNDS=${BENCH_ROUNDS:-3} COMMITS=${BENCH_COMMITS:-20} DAEMON_PASSES=${BENCH_DAEMON_PASSES:-10}
 WORK=${BENCH_WORK:-/tmp/segvault-bench} OUT=${BENCH_OUT:-$ROOT/bench/results} DOC=${BENCH_DOC:-$ROOT/docs/benchmarks.md}
@@ -50,12 +59,13 @@ LAUNCHER_OPTS=$(sed -n 's/^default_opts="\(.*\)"$/\1/p' "$ROOT/bin/segvault")
 read -r -a SEGVAULT_JAVA_OPTS <<<"${BENCH_SEGVAULT_JAVA_OPTS-$LAUNCHER_OPTS}"
 SV_CONCURRENCY=${SV_CONCURRENCY:-4} SV_PART_SIZE=${SV_PART_SIZE:-16MiB}
 SV_PARTS_IN_FLIGHT=${SV_PARTS_IN_FLIGHT:-4} SV_MULTIPART_THRESHOLD=${SV_MULTIPART_THRESHOLD:-16MiB}
-RGW_DIR=/tmp/segvault-bench-rgw RGW_PORT=${BENCH_RGW_PORT:-7490} RGW_MON=${BENCH_RGW_MON_PORT:-13400}
+RGW_DIR=${BENCH_RGW_DIR:-/tmp/segvault-bench-rgw} RGW_PORT=${BENCH_RGW_PORT:-7490} RGW_MON=${BENCH_RGW_MON_PORT:-13400}
 METRICS_PORT=${BENCH_METRICS_PORT:-9790}
 RUN_ID=$(date +%m%d%H%M%S)
 
 # every object stays locked: 3 contenders x rounds x both repositories, the ceiling run, the small scenarios
 PLANNED_MIB=$((3 * ROUNDS * (BIG_MIB + SMALL_MIB) + BIG_MIB + MANY_SEGMENTS / 100 + 4 + COMMITS))
+[ "$ONLY_S6" = 1 ] && PLANNED_MIB=$((4 + COMMITS))
 [ "${BENCH_PULL:-1}" = 1 ] && PLANNED_MIB=$((PLANNED_MIB + 2 * ROUNDS * SMALL_MIB + SMALL_MIB + 2 * COMMITS))
 CAP_GIB=${BENCH_MAX_UPLOAD_GIB:-12}
 [ "$PLANNED_MIB" -le $((CAP_GIB * 1024)) ] \
@@ -136,6 +146,20 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 note "scale $SCALE: big $BIG_MIB MiB, small $SMALL_MIB MiB, $MANY_SEGMENTS segments, $ROUNDS rounds, $COMMITS commits;" \
   "about $PLANNED_MIB MiB uploaded"
 
+if [ "$ONLY_S6" = 1 ]; then
+  export BORG_BASE_DIR=$WORK/borg-home BORG_PASSPHRASE=segvault-bench BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
+  REPO_LAT=$WORK/repos/lat
+  mkdir -p "$WORK/repos" "$WORK/src"
+  gen_tree "$WORK/src/lat" 3 4
+  borg_repo "$REPO_LAT" 8M
+  borg_archive "$REPO_LAT" first "$WORK/src/lat"
+  cds_warmup
+  scenario6
+  scale_report | tee "$OUT/scale.md"
+  note "raw rows: $RESULTS (copied to $OUT/scale-results.tsv); took $((SECONDS / 60)) min $((SECONDS % 60)) s"
+  cp "$RESULTS" "$OUT/scale-results.tsv"
+  exit 0
+fi
 make_data
 MANY_BYTES=$(tree_bytes "$REPO_MANY")
 cds_warmup
@@ -144,6 +168,10 @@ scenario4
 scenario2
 scenario3
 limits
+if [ "${BENCH_SCALE:-0}" = 1 ]; then
+  scenario6
+  scale_report >"$OUT/scale.md"
+fi
 # pull mode (sftp:// through a real sshd on loopback) against local mode, and its commit-to-offsite latency, on this
 # benchmark's server; BENCH_PULL=0 leaves it out. Its lines go to $OUT/pull-mode.txt (docs/benchmarks.md, "Pull mode").
 if [ "${BENCH_PULL:-1}" = 1 ]; then

@@ -26,13 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
  * with the same target continues, downloading only what was missing. Both results are byte-for-byte the repository
  * and pass {@code borg check}.
  *
- * <p>1,500 segments, not the 20,000 of issue 20: borg makes 20,000 tiny segments in under a minute, but the initial
- * sync of that many objects takes about 25 minutes on the shared test machine (docs/reliability.md).
+ * <p>20,000 files of 1,100 bytes with borg's {@code max_segment_size} at 1 KiB make 20,000+ sealed segments in under a
+ * minute; the initial sync of them is most of the test's time (docs/reliability.md, "Measured"). The killed restore
+ * runs one download at a time and is killed after {@value #KILL_AFTER} journaled segments: what it checks does not
+ * depend on how far it got, only that it got somewhere and not to the end.
  */
 @ExtendWith(LockedBucketExtension.class)
 class RestoreManySegmentsIT {
 
-    private static final int SEGMENTS = 1_500;
+    private static final int SEGMENTS = 20_000;
+    private static final int KILL_AFTER = 500;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -44,13 +47,13 @@ class RestoreManySegmentsIT {
         BorgRepos repos = new BorgRepos(tmp);
         Path repo = repos.createManySegments(tmp.resolve("repos/many"), 20, SEGMENTS);
         Map<Long, Path> segments = BorgRepos.committedSegments(repo);
-        assertThat(segments).as("committed segments").hasSizeGreaterThan(1024);
+        assertThat(segments).as("committed segments").hasSizeGreaterThanOrEqualTo(SEGMENTS);
         Path cfg = ConfigFile.forBucket(bucket, tmp.resolve("state")).repo("many", repo).write(tmp.resolve("agent.yaml"));
-        Cli.Result sync = launcher(Duration.ofMinutes(10), "sync", "--config", cfg.toString());
+        Cli.Result sync = launcher(Duration.ofMinutes(40), "sync", "--config", cfg.toString());
         assertThat(sync.exit()).as(sync.both()).isZero();
 
         Path whole = tmp.resolve("restored-whole");
-        Cli.Result r = launcher(Duration.ofMinutes(5), "restore", "--config", cfg.toString(), "--repo", "many", "--target",
+        Cli.Result r = launcher(Duration.ofMinutes(20), "restore", "--config", cfg.toString(), "--repo", "many", "--target",
                 whole.toString(), "--json");
         assertThat(r.exit()).as(r.both()).isZero();
         JsonNode result = last(r.out());
@@ -60,7 +63,7 @@ class RestoreManySegmentsIT {
 
         Path resumed = tmp.resolve("restored-resumed");
         int journaled = killHalfway(cfg, resumed);
-        Cli.Result again = launcher(Duration.ofMinutes(5), "restore", "--config", cfg.toString(), "--repo", "many", "--target",
+        Cli.Result again = launcher(Duration.ofMinutes(20), "restore", "--config", cfg.toString(), "--repo", "many", "--target",
                 resumed.toString(), "--json");
         assertThat(again.exit()).as(again.both()).isZero();
         JsonNode second = last(again.out());
@@ -71,7 +74,7 @@ class RestoreManySegmentsIT {
     }
 
     /**
-     * Starts a restore with one download at a time and kills it (SIGKILL) once its journal names at least a fifth of the
+     * Starts a restore with one download at a time and kills it (SIGKILL) once its journal names at least {@value #KILL_AFTER}
      * segments; returns how many complete lines the journal has then (the process can no longer add any).
      */
     private int killHalfway(Path cfg, Path target) throws Exception {
@@ -81,8 +84,8 @@ class RestoreManySegmentsIT {
                 .redirectOutput(tmp.resolve("killed-restore.out").toFile()).start();
         try {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> !p.isAlive() || completeLines(journal) >= SEGMENTS / 5);
-            assertThat(p.isAlive()).as("restore still running when a fifth is journaled: "
+                    .until(() -> !p.isAlive() || completeLines(journal) >= KILL_AFTER);
+            assertThat(p.isAlive()).as("restore still running when " + KILL_AFTER + " are journaled: "
                     + Files.readString(tmp.resolve("killed-restore.out"))).isTrue();
             p.destroyForcibly(); // SIGKILL
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -126,11 +129,13 @@ class RestoreManySegmentsIT {
     private Cli.Result launcher(Duration limit, String... args) throws Exception {
         Path out = Files.createTempFile(tmp, args[0] + "-", ".out");
         Path err = Files.createTempFile(tmp, args[0] + "-", ".err");
+        long start = System.nanoTime();
         Process p = new ProcessBuilder(launcherCommand(true, args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly().waitFor();
             throw new AssertionError("segvault " + String.join(" ", args) + " did not exit within " + limit);
         }
+        System.out.printf("RestoreManySegmentsIT: segvault %s took %.1f s%n", args[0], (System.nanoTime() - start) / 1e9);
         return new Cli.Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
