@@ -27,7 +27,6 @@ import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
-import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.fs.SftpFileSystem;
 import org.apache.sshd.sftp.client.fs.SftpFileSystemProvider;
@@ -50,19 +49,10 @@ public final class SftpRepositories implements RepoLocator, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SftpRepositories.class);
     /**
-     * Largest SSH channel packet the client accepts (announced when the SFTP channel opens; MINA's default is 32 KiB).
-     * A whole SSH packet is at most 256 KiB in MINA's decoder and in OpenSSH, so half of that leaves room for the
-     * headers. Each packet costs the client one cipher initialisation (AES-GCM takes a new nonce per packet), one
-     * buffer and one dispatch, and the server one encryption and one write: 4 x fewer packets per segment.
+     * Size of each read request of a pipelined read (below OpenSSH's 255 KiB cap); the SSH channel's window (2 MiB)
+     * divided by this is the number of requests in flight.
      */
-    static final int MAX_PACKET = 128 * 1024;
-
-    /**
-     * Size of each read request of a pipelined read: one response (13 bytes of SFTP header and the data) fills one
-     * channel packet of {@link #MAX_PACKET}, below OpenSSH's cap of 255 KiB per read. The channel's window (MINA's
-     * default, 2 MiB, kept: it bounds the memory a read holds) divided by this is the number of requests in flight (16).
-     */
-    static final int READ_REQUEST = MAX_PACKET - 64;
+    static final int READ_REQUEST = 64 * 1024;
 
     /**
      * How the spool reads segments on SFTP file systems: MINA's read-ahead stream, many read requests in flight, instead
@@ -122,16 +112,10 @@ public final class SftpRepositories implements RepoLocator, AutoCloseable {
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setServerKeyVerifier(new StrictHostKeys(settings.knownHosts()));
         client.setKeyIdentityProvider(keys);
-        tune(client);
+        client.setCipherFactories(gcmFirst(client.getCipherFactories()));
         client.start();
         provider = new SftpFileSystemProvider(client);
         provider.setSftpFileSystemClientSessionInitializer(new SessionFactory(settings));
-    }
-
-    /** Sets what makes reading segments cheaper: AES-GCM offered first, channel packets of {@link #MAX_PACKET}. */
-    static void tune(SshClient client) {
-        client.setCipherFactories(gcmFirst(client.getCipherFactories()));
-        CoreModuleProperties.MAX_PACKET_SIZE.set(client, (long) MAX_PACKET);
     }
 
     /**
@@ -213,8 +197,6 @@ public final class SftpRepositories implements RepoLocator, AutoCloseable {
         }
         systems.put(id, fs);
         LOG.info("connected to sftp://{}", id);
-        // after the key exchange and authentication, which must finish within ssh.connectTimeout, not beside them
-        CipherWarmup.startOnce();
         return fs;
     }
 
