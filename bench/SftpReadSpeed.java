@@ -24,7 +24,7 @@ import org.apache.sshd.sftp.client.fs.SftpFileSystem;
  * How fast Apache MINA SSHD's SFTP file system reads one file through a real sshd, and what it costs this JVM in CPU,
  * per cipher and key exchange: the part of pull mode's cost that is not segvault's. Reads the file with 1 MiB
  * positional reads, as segvault's hashing read did before the spool, or (9th argument: request size; 0 = positional reads) through MINA's
- * pipelined read-ahead stream, after one untimed connection and read (two timed ones follow). Prints
+ * pipelined read-ahead stream, three connections and reads, the first in a cold JVM. Prints
  * {@code <cipher> <kex> connect <s> cpu <s> read <s> cpu <s> <MiB/s>}.
  *
  * <p>{@code java -cp agent/target/segvault.jar bench/SftpReadSpeed.java USER HOST PORT KEY KNOWN_HOSTS FILE CIPHER KEX [REQUEST]}
@@ -44,6 +44,14 @@ public final class SftpReadSpeed {
         client.setCipherFactories(List.<NamedFactory<org.apache.sshd.common.cipher.Cipher>>of(BuiltinCiphers.fromFactoryName(a[6])));
         client.setKeyExchangeFactories(List.<KeyExchangeFactory>of(
                 org.apache.sshd.client.ClientBuilder.DH2KEX.apply(BuiltinDHFactories.fromFactoryName(a[7]))));
+        // PROBE_PACKET / PROBE_WINDOW: the channel's largest packet and window the client announces (MINA's defaults
+        // 32 KiB and 2 MiB when unset)
+        if (System.getenv("PROBE_PACKET") != null) {
+            org.apache.sshd.core.CoreModuleProperties.MAX_PACKET_SIZE.set(client, Long.parseLong(System.getenv("PROBE_PACKET")));
+        }
+        if (System.getenv("PROBE_WINDOW") != null) {
+            org.apache.sshd.core.CoreModuleProperties.WINDOW_SIZE.set(client, Long.parseLong(System.getenv("PROBE_WINDOW")));
+        }
         client.start();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         SftpFileSystemProvider provider = new SftpFileSystemProvider(client);
@@ -73,9 +81,10 @@ public final class SftpReadSpeed {
                     }
                 }
                 long c2 = os.getProcessCpuTime(), t2 = System.nanoTime();
-                if (round > 0) {
-                    System.out.printf("%s %s %s connect %.2f s cpu %.2f s read %.2f s cpu %.2f s %.0f MiB/s%n", a[6], a[7],
-                            a.length > 8 && !"0".equals(a[8]) ? "stream/" + a[8] : "channel", (t1 - t0) / 1e9, (c1 - c0) / 1e9, (t2 - t1) / 1e9, (c2 - c1) / 1e9, n / 1048576.0 / ((t2 - t1) / 1e9));
+                {
+                    System.out.printf("%s %s %s %s connect %.2f s cpu %.2f s read %.2f s cpu %.2f s %.0f MiB/s%n", a[6], a[7],
+                            a.length > 8 && !"0".equals(a[8]) ? "stream/" + a[8] : "channel",
+                            round == 0 ? "cold" : "warm", (t1 - t0) / 1e9, (c1 - c0) / 1e9, (t2 - t1) / 1e9, (c2 - c1) / 1e9, n / 1048576.0 / ((t2 - t1) / 1e9));
                 }
             }
         }

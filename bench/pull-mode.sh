@@ -11,9 +11,12 @@
 # PULL_BENCH_JAR: the segvault.jar to time (default agent/target/segvault.jar); PULL_BENCH_BEFORE_JAR: another jar
 # timed in pull mode in the same rounds (row "sftp-before"), e.g. a build of the previous commit.
 # PULL_BENCH_MODES: the modes timed (local sftp; the first is the reference of the ratios).
+# PULL_BENCH_CONNECT_TIMEOUT: ssh.connectTimeout of the runs (60s: at load 20 the cold key exchange and authentication
+# took longer than the default 15 s).
 # PULL_BENCH_JAVA_OPTS: JVM options of every timed run (e.g. a -XX:StartFlightRecording for a profile).
 # PULL_BENCH_PROBE=1: instead, time only the raw SFTP read of a PULL_BENCH_MIB file with bench/SftpReadSpeed.java for
-# each of PROBE_KEX, PROBE_CIPHERS and PROBE_REQUESTS (0 = 1 MiB positional reads; else the read-ahead request size).
+# each of PROBE_KEX, PROBE_CIPHERS, PROBE_REQUESTS (0 = 1 MiB positional reads; else the read-ahead request size) and
+# PROBE_PACKETS (the channel's largest packet the client announces; PROBE_WINDOW: its window).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -67,8 +70,11 @@ if [ "${PULL_BENCH_PROBE:-0}" = 1 ]; then # the raw SFTP read, per cipher and ke
   for kex in ${PROBE_KEX:-curve25519-sha256 sntrup761x25519-sha512}; do
     for cipher in ${PROBE_CIPHERS:-chacha20-poly1305@openssh.com aes128-gcm@openssh.com aes256-gcm@openssh.com aes128-ctr}; do
       for request in ${PROBE_REQUESTS:-0}; do # 0: positional 1 MiB reads; else the stream's request size
-        java -cp "$JAR" bench/SftpReadSpeed.java $USER_ 127.0.0.1 "$PORT" "$BASE/client" "$BASE/known_hosts" \
-          /srv/borg-repos/probe.bin $cipher $kex $request 2>"$BASE/probe.err" || tail -3 "$BASE/probe.err"
+        for packet in ${PROBE_PACKETS:-32768}; do # the channel's largest packet the client announces
+          echo -n "packet $packet window ${PROBE_WINDOW:-2097152}: "
+          PROBE_PACKET=$packet java -cp "$JAR" bench/SftpReadSpeed.java $USER_ 127.0.0.1 "$PORT" "$BASE/client" \
+            "$BASE/known_hosts" /srv/borg-repos/probe.bin $cipher $kex $request 2>"$BASE/probe.err" || tail -3 "$BASE/probe.err"
+        done
       done
     done
   done
@@ -86,14 +92,14 @@ state: $BASE/state-$1
 retention: {duration: 2h, generation: 1h}
 metrics: {address: "${3:-}"}
 repos: [{name: acme, path: "$2"}]
-ssh: {keyFile: $BASE/client, knownHosts: $BASE/known_hosts}
+ssh: {keyFile: $BASE/client, knownHosts: $BASE/known_hosts, connectTimeout: ${PULL_BENCH_CONNECT_TIMEOUT:-60s}}
 follow: {pollInterval: $POLL}
 YAML
 }
 # CPU seconds (user + system) of the reaped children of sshd: every session process of a finished sync
 sshd_cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($16 + $17) / hz}' "/proc/$SSHD/stat"; }
 load() { cut -d' ' -f1 /proc/loadavg; }
-declare -A times
+declare -A times ratios # ratios: per round, the first mode's time over this mode's (the pair ran back to back)
 read -r -a MODES <<<"${PULL_BENCH_MODES:-local sftp}"; [ -n "$BEFORE_JAR" ] && MODES+=(sftp-before)
 SFTP_URL=sftp://$USER_@127.0.0.1:$PORT/srv/borg-repos/acme
 for round in $(seq 1 "$ROUNDS"); do
@@ -107,6 +113,7 @@ for round in $(seq 1 "$ROUNDS"); do
       >"$BASE/$mode$round.log" 2>&1 || { cat "$BASE/$mode$round.log"; exit 1; }
     t=$(echo "$(date +%s.%N) - $start" | bc)
     times[$mode]="${times[$mode]:-} $t"
+    [ "$mode" = "${MODES[0]}" ] && ref=$t || ratios[$mode]="${ratios[$mode]:-} $(echo "$ref / $t" | bc -l)"
     printf '%-11s round %s: %6.2f s (%s MiB), agent CPU %6.2f s, sshd CPU %5.2f s, load %s -> %s\n' "$mode" "$round" "$t" \
       "$MIB" "$(awk '{print $1 + $2}' "$BASE/cpu")" "$(echo "$(sshd_cpu) - $s0" | bc)" "$l0" "$(load)"
   done
@@ -115,8 +122,9 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a
 l=$(echo "${times[local]}" | median)
 for mode in "${MODES[@]:1}"; do
   s=$(echo "${times[$mode]}" | median)
-  printf 'median: local %.2f s (%.0f MiB/s), %s %.2f s (%.0f MiB/s), %s/local throughput %.2f x\n' \
-    "$l" "$(echo "$MIB / $l" | bc -l)" "$mode" "$s" "$(echo "$MIB / $s" | bc -l)" "$mode" "$(echo "$l / $s" | bc -l)"
+  printf 'median: local %.2f s (%.0f MiB/s), %s %.2f s (%.0f MiB/s), %s/local throughput %.2f x, median of the rounds'"'"' ratios %.2f x\n' \
+    "$l" "$(echo "$MIB / $l" | bc -l)" "$mode" "$s" "$(echo "$MIB / $s" | bc -l)" "$mode" "$(echo "$l / $s" | bc -l)" \
+    "$(echo "${ratios[$mode]}" | median)"
 done
 [ "$COMMITS" -gt 0 ] || exit 0
 
