@@ -15,6 +15,7 @@ import io.segvault.core.ledger.PointRecord;
 import io.segvault.core.ledger.UploadedObject;
 import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.RestorePoint;
+import io.segvault.core.manifest.StoredPoint;
 import io.segvault.core.metrics.Meters;
 import io.segvault.core.retention.RetentionPolicy;
 import io.segvault.core.store.ForeignObjectException;
@@ -73,6 +74,7 @@ public final class Replicator {
     private final long maxIndexSize;
     private final OffsiteIndex offsite;
     private final IdentityGuard identity;
+    private final PointEncoder points;
     private final Map<String, CompletableFuture<UploadedObject>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> listings = new ConcurrentHashMap<>();
 
@@ -95,6 +97,7 @@ public final class Replicator {
         this.maxIndexSize = maxIndexSize;
         this.offsite = new OffsiteIndex(ledger, meters, 500_000);
         this.identity = new IdentityGuard(store, ledger, layout, retention, clock, e -> recordEvents(List.of(e)));
+        this.points = new PointEncoder(store, layout);
     }
 
     /**
@@ -367,9 +370,10 @@ public final class Replicator {
                 .map(p -> new RestorePoint.PreviousPoint(p.transaction(), p.sha256())).orElse(null);
         RestorePoint point = new RestorePoint(ManifestCodec.FORMAT_VERSION, repo, repoId, t, clock.instant(),
                 snap.config().segmentsPerDir(), previous, segs, ctls, indexOmitted);
-        byte[] bytes = ManifestCodec.encode(point);
+        PointEncoder.Encoded encoded = points.encode(point);
+        byte[] bytes = encoded.bytes();
         String sha = ManifestCodec.sha256(bytes);
-        StoredObject stored = existingPoint(repo, point).orElse(null);
+        StoredObject stored = existingPoint(repo, encoded.stored()).orElse(null);
         if (stored != null) {
             sha = stored.sha256();
             point = new RestorePoint(point.formatVersion(), repo, repoId, t, stored.lastModified(), point.segmentsPerDir(),
@@ -379,6 +383,7 @@ public final class Replicator {
             stored = store.putOnce(new PutRequest(layout.point(repo, t, sha), ObjectSource.ofBytes(bytes), sha, lock, false));
         }
         String key = stored.key();
+        points.written(encoded, key, sha);
         offsite.record(new UploadedObject(repo, key, stored.size(), sha, stored.versionId(), stored.retainUntil()));
         meters.count(Meters.UPLOAD_OBJECTS, 1, "repo", repo, "kind", "point", "outcome", "ok");
         ledger.recordPoint(new PointRecord(repo, t, key, sha, stored.versionId(), point.createdAt(), segs.size(), point.totalBytes()));
@@ -386,6 +391,7 @@ public final class Replicator {
         segs.forEach(s -> live.add(layout.repoPrefix(repo) + s.key()));
         ctls.forEach(c -> live.add(layout.repoPrefix(repo) + c.key()));
         live.add(key);
+        live.addAll(encoded.dependsOn());
         live.add(ledger.alias(layout.repoJson(repo)).orElse(layout.repoJson(repo)));
         ledger.replaceLive(repo, live);
         meters.gauge(Meters.OFFSITE_TXN, t, "repo", repo);
@@ -398,17 +404,19 @@ public final class Replicator {
      * bucket: this agent wrote it in a pass that stopped before recording it. Adopting it keeps the chain linear. Any
      * other point under T is somebody else's: a tamper event (it loses to the chain rules or wins only if written first).
      */
-    private Optional<StoredObject> existingPoint(String repo, RestorePoint mine) {
-        String prefix = layout.pointsPrefix(repo) + BucketLayout.pad(mine.transaction()) + "-";
+    private Optional<StoredObject> existingPoint(String repo, StoredPoint mine) {
+        long t = mine.point().transaction();
+        String prefix = layout.pointsPrefix(repo) + BucketLayout.pad(t) + "-";
         for (ObjectVersion v : store.listVersions(prefix)) {
             if (v.deleteMarker() || v.size() > 256L * 1024 * 1024) {
                 continue;
             }
             try (InputStream in = store.get(v.key(), v.versionId(), 0, -1)) {
                 byte[] b = in.readAllBytes();
-                RestorePoint other = ManifestCodec.decodePoint(b, v.key(), repo, layout);
+                StoredPoint other = ManifestCodec.decode(b, v.key(), repo, layout);
                 String sha = ManifestCodec.sha256(b);
-                if (v.key().equals(layout.point(repo, mine.transaction(), sha)) && sameContent(mine, other)) {
+                if (v.key().equals(layout.point(repo, t, sha)) && mine.delta() == other.delta()
+                        && mine.removed().equals(other.removed()) && sameContent(mine.point(), other.point())) {
                     LOG.info("{}: adopting restore point {} written by an earlier, interrupted pass", repo, v.key());
                     StoredObject head = store.head(v.key(), v.versionId());
                     return Optional.of(new StoredObject(head.key(), head.versionId(), head.size(), sha, head.lockMode(),
@@ -417,8 +425,8 @@ public final class Replicator {
             } catch (IOException | RuntimeException e) {
                 LOG.debug("{}: {} is not a point of ours: {}", repo, v.key(), e.toString());
             }
-            recordEvents(List.of(new TamperEvent(repo, TamperEvent.Kind.FOREIGN_OBJECT, mine.transaction(), v.key() + " version "
-                    + v.versionId() + " is a restore point for transaction " + mine.transaction() + " that this agent did not "
+            recordEvents(List.of(new TamperEvent(repo, TamperEvent.Kind.FOREIGN_OBJECT, t, v.key() + " version "
+                    + v.versionId() + " is a restore point for transaction " + t + " that this agent did not "
                     + "write", clock.instant())));
         }
         return Optional.empty();

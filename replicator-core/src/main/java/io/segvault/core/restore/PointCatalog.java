@@ -9,6 +9,7 @@ import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.ManifestException;
 import io.segvault.core.manifest.RestorePoint;
+import io.segvault.core.manifest.StoredPoint;
 import io.segvault.core.store.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -112,13 +113,44 @@ public final class PointCatalog {
         }
     }
 
-    /** Downloads and decodes a point (keys checked against the layout; size bounded; bytes checked against the ref). */
+    /**
+     * Downloads and decodes a point (keys checked against the layout; size bounded; bytes checked against the ref) and
+     * returns the full segment list at its transaction: a delta is materialized through the consistent chain
+     * ({@link DeltaWalk}), and one that cannot be is refused.
+     */
     public RestorePoint read(PointRef ref) {
+        StoredPoint stored = readStored(ref);
+        return stored.delta() ? new DeltaWalk(this).materialize(ref, stored) : stored.point();
+    }
+
+    /** What one point version's bytes say (a delta is not materialized); bytes checked against the ref. */
+    public StoredPoint readStored(PointRef ref) {
         byte[] bytes = bytes(ref.key(), ref.versionId(), maxPointBytes);
         if (ref.sha256() != null && !ref.sha256().equals(ManifestCodec.sha256(bytes))) {
             throw new ManifestException(ref.key(), "version " + ref.versionId() + " changed since it was listed", null);
         }
-        return ManifestCodec.decodePoint(bytes, ref.key(), ref.repo(), layout);
+        return ManifestCodec.decode(bytes, ref.key(), ref.repo(), layout);
+    }
+
+    /**
+     * The points {@code ref} depends on, itself first, back to its checkpoint (a full point depends only on itself): what
+     * retention keeps live with it. Empty when {@code ref} is a delta that cannot be materialized.
+     */
+    public java.util.List<PointRef> dependencies(PointRef ref) {
+        java.util.List<PointRef> out = new java.util.ArrayList<>();
+        java.util.Map<String, PointRef> chain = new java.util.HashMap<>();
+        chain(ref.repo()).forEach(p -> chain.put(p.transaction() + "/" + p.sha256(), p));
+        PointRef current = ref;
+        while (current != null && out.size() <= io.segvault.core.manifest.PointDeltas.MAX_DEPTH + 1) {
+            out.add(current);
+            StoredPoint s = readStored(current);
+            if (!s.delta()) {
+                return out;
+            }
+            RestorePoint.PreviousPoint prev = s.point().previous();
+            current = chain.get(prev.transaction() + "/" + prev.sha256());
+        }
+        return java.util.List.of();
     }
 
     /** The exact bytes of one small object version (manifests, nonce), at most 1 MiB. */
