@@ -26,14 +26,13 @@ public final class PointEncoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(PointEncoder.class);
 
-    private final ObjectStore store;
-    private final BucketLayout layout;
+    /** Kept across passes: a point version's bytes are judged once (only needed when the previous point is not remembered). */
+    private final PointCatalog catalog;
     /** Per repository, the last point written (in full) and the keys of the points it depends on. */
     private final Map<String, Written> last = new ConcurrentHashMap<>();
 
     public PointEncoder(ObjectStore store, BucketLayout layout) {
-        this.store = store;
-        this.layout = layout;
+        this.catalog = new PointCatalog(store, layout);
     }
 
     /**
@@ -81,7 +80,6 @@ public final class PointEncoder {
             return Optional.of(w);
         }
         try {
-            PointCatalog catalog = new PointCatalog(store, layout);
             Optional<PointRef> ref = catalog.chain(repo).stream().filter(p -> p.transaction() == previous.transaction()
                     && previous.sha256().equals(p.sha256())).findFirst();
             if (ref.isEmpty()) {

@@ -6,7 +6,6 @@ import io.segvault.core.manifest.RestorePoint;
 import io.segvault.core.manifest.StoredPoint;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -28,14 +27,13 @@ final class DeltaWalk {
             throw new ManifestException(ref.key(), "is a delta point outside the consistent chain (" + ref.problem()
                     + "); it cannot be materialized", null);
         }
-        Map<String, PointRef> chain = new HashMap<>();
-        catalog.chain(ref.repo()).forEach(p -> chain.put(p.transaction() + "/" + p.sha256(), p));
-        if (!chain.containsKey(ref.transaction() + "/" + ref.sha256())) {
+        Map<String, PointRef> chain = catalog.chainByLink(ref);
+        if (!ref.equals(chain.get(PointCatalog.link(ref.transaction(), ref.sha256())))) {
             throw new ManifestException(ref.key(), "is no longer in the consistent chain; it cannot be materialized", null);
         }
         Deque<StoredPoint> deltas = new ArrayDeque<>();
         StoredPoint current = delta;
-        String source = ref.key();
+        RestorePoint known = null;
         while (current.delta()) {
             if (deltas.size() > PointDeltas.MAX_DEPTH) {
                 throw new ManifestException(ref.key(), "depends on more than " + PointDeltas.MAX_DEPTH
@@ -43,15 +41,18 @@ final class DeltaWalk {
             }
             deltas.push(current);
             RestorePoint.PreviousPoint prev = current.point().previous();
-            PointRef base = chain.get(prev.transaction() + "/" + prev.sha256());
+            known = catalog.materialized(prev.transaction(), prev.sha256());
+            if (known != null) {
+                break;
+            }
+            PointRef base = chain.get(PointCatalog.link(prev.transaction(), prev.sha256()));
             if (base == null) {
-                throw new ManifestException(source, "names base point " + prev.transaction() + " (SHA-256 " + prev.sha256()
+                throw new ManifestException(ref.key(), "depends on base point " + prev.transaction() + " (SHA-256 " + prev.sha256()
                         + "), which is not a point of the consistent chain; the delta cannot be materialized", null);
             }
             current = catalog.readStored(base);
-            source = base.key();
         }
-        RestorePoint full = current.point();
+        RestorePoint full = known != null ? known : current.point();
         while (!deltas.isEmpty()) {
             full = PointDeltas.apply(full, deltas.pop(), ref.key());
         }

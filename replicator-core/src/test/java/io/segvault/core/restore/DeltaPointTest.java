@@ -262,4 +262,64 @@ class DeltaPointTest {
         assertThat(fresh.encode(full(103, new RestorePoint.PreviousPoint(102, "e".repeat(64)), range(0, 102))).stored().delta())
                 .isFalse();
     }
+
+    @Test
+    void gc_keeps_the_points_a_kept_delta_depends_on_back_to_its_checkpoint() {
+        RestorePoint c1 = full(1, null, List.of(0L));
+        var l1 = put(ManifestCodec.encode(c1), 1);
+        RestorePoint c3 = full(3, l1, range(0, 2));
+        var l3 = put(ManifestCodec.encode(c3), 3); // a checkpoint after a checkpoint: 1 is not needed by 5 or 8
+        RestorePoint f5 = full(5, l3, range(0, 4));
+        var l5 = putDelta(c3, f5);
+        clock.shift(Duration.ofDays(10));
+        putDelta(f5, full(8, l5, range(0, 7)));
+
+        var result = new io.segvault.core.gc.GarbageCollector(store, store, catalog(), clock).run(REPO, Duration.ofHours(1), false);
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.deleted()).extracting(io.segvault.core.gc.GarbageCollector.Candidate::key)
+                .containsExactly(layout.point(REPO, 1, l1.sha256()));
+        assertThat(catalog().chain(REPO)).extracting(PointRef::transaction).containsExactly(8L, 5L, 3L);
+        assertThat(catalog().read(ref(8))).isEqualTo(full(8, l5, range(0, 7)));
+    }
+
+    /** The measurement in docs/bucket-layout.md: a one-segment commit on a repository of 50,000 segments. */
+    @Test
+    void a_one_segment_commit_on_50000_segments_makes_a_point_of_a_few_kilobytes() {
+        int n = 50_000;
+        List<RestorePoint.SegmentEntry> segs = new ArrayList<>();
+        for (long i = 0; i < n; i++) {
+            segs.add(realistic(i));
+        }
+        RestorePoint base = realisticPoint(n - 1, null, segs);
+        PointEncoder enc = new PointEncoder(store, layout);
+        PointEncoder.Encoded c = enc.encode(base);
+        String sha = ManifestCodec.sha256(c.bytes());
+        enc.written(c, layout.point(REPO, n - 1, sha), sha);
+        List<RestorePoint.SegmentEntry> next = new ArrayList<>(segs);
+        next.add(realistic(n));
+        PointEncoder.Encoded d = enc.encode(realisticPoint(n, new RestorePoint.PreviousPoint(n - 1, sha), next));
+        RestorePoint asFormat2 = realisticPoint(n, null, next);
+        int format2 = ManifestCodec.encode(new RestorePoint(2, REPO, ID, n, Instant.EPOCH, 1000, asFormat2.previous(),
+                next, asFormat2.control(), false)).length;
+        System.out.printf("%d segments: format-2 point %d bytes, format-3 checkpoint %d bytes, delta %d bytes%n", n, format2,
+                c.bytes().length, d.bytes().length);
+        assertThat(d.stored().delta()).isTrue();
+        assertThat(d.bytes().length).isLessThan(4096);
+        assertThat(c.bytes().length).isLessThan(format2 * 3 / 4);
+    }
+
+    private static RestorePoint.SegmentEntry realistic(long n) {
+        String sha = ManifestCodec.sha256(Long.toString(n).getBytes(StandardCharsets.UTF_8));
+        return new RestorePoint.SegmentEntry(n, "segments/" + BucketLayout.pad(n) + "/" + sha, 524_288_000L, sha,
+                sha.substring(0, 32)); // Ceph version ids are 32 characters
+    }
+
+    private static RestorePoint realisticPoint(long t, RestorePoint.PreviousPoint previous, List<RestorePoint.SegmentEntry> segs) {
+        List<RestorePoint.ControlEntry> ctl = new ArrayList<>();
+        for (String name : List.of("config", "hints." + t, "index." + t, "integrity." + t, "nonce")) {
+            ctl.add(new RestorePoint.ControlEntry(name, "control/" + BucketLayout.pad(t) + "/" + name, 5_000_000, "c".repeat(64),
+                    "d".repeat(32)));
+        }
+        return new RestorePoint(3, REPO, ID, t, Instant.EPOCH, 1000, previous, segs, ctl, false);
+    }
 }
