@@ -23,6 +23,8 @@ final class AttestedBases {
 
     private final PointCatalog catalog;
     private final Map<String, Base> last = new ConcurrentHashMap<>();
+    /** Per repository, the point version read last and what its bytes say (so attesting it does not read it again). */
+    private final Map<String, Map.Entry<String, StoredPoint>> read = new ConcurrentHashMap<>();
 
     AttestedBases(PointCatalog catalog) {
         this.catalog = catalog;
@@ -31,6 +33,7 @@ final class AttestedBases {
     /** The point {@code ref} stands for, in full. */
     RestorePoint read(PointRef ref) {
         StoredPoint s = catalog.readStored(ref);
+        read.put(ref.repo(), Map.entry(ref.key() + "@" + ref.versionId(), s));
         if (!s.delta()) {
             return s.point();
         }
@@ -48,7 +51,8 @@ final class AttestedBases {
 
     /** The witness attested {@code ref}, which stands for {@code full}: a delta naming it is read against it. */
     void attested(PointRef ref, RestorePoint full) {
-        StoredPoint s = catalog.readStored(ref);
+        Map.Entry<String, StoredPoint> r = read.remove(ref.repo());
+        StoredPoint s = r != null && r.getKey().equals(ref.key() + "@" + ref.versionId()) ? r.getValue() : catalog.readStored(ref);
         Base b = last.get(ref.repo());
         int depth;
         if (!s.delta()) {
