@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Decides how a new restore point is written (format 3): a delta against the previous point when that point is known in
  * full and is in the consistent chain, fewer than {@link PointDeltas#MAX_DEPTH} deltas follow its checkpoint, and the
  * delta is at most a quarter of the full point; a checkpoint (full point) otherwise. The previous point is the one this
- * agent wrote last in this process, or else it is read back from the bucket's consistent chain (after a restart).
+ * agent wrote last in this process, or else it is read back from the bucket's consistent chain (after a restart); either
+ * way it must be the head of the bucket's consistent chain when the delta is written.
  */
 public final class PointEncoder {
 
@@ -53,7 +54,7 @@ public final class PointEncoder {
     public Encoded encode(RestorePoint full) {
         byte[] checkpoint = ManifestCodec.encode(full);
         Written base = full.previous() == null ? null : base(full.repo(), full.previous()).orElse(null);
-        if (base == null || base.chain.size() > PointDeltas.MAX_DEPTH) {
+        if (base == null || base.chain.size() > PointDeltas.MAX_DEPTH || !isHead(full.repo(), full.previous())) {
             return new Encoded(StoredPoint.full(full), checkpoint, full, List.of());
         }
         StoredPoint delta = PointDeltas.diff(base.full, full);
@@ -71,6 +72,23 @@ public final class PointEncoder {
         chain.addAll(encoded.dependsOn());
         RestorePoint full = encoded.full();
         last.put(full.repo(), new Written(full.transaction(), sha256, full, List.copyOf(chain)));
+    }
+
+    /**
+     * Whether the previous point is the head of the bucket's consistent chain now, so that the new point joins the chain.
+     * Otherwise (a forged point took the chain first) the new point is inconsistent, and as a delta nobody could read it in
+     * full; a checkpoint can still be restored with the witness's attestation. One listing per point; each point version is
+     * read once by this catalog.
+     */
+    private boolean isHead(String repo, RestorePoint.PreviousPoint previous) {
+        try {
+            List<PointRef> chain = catalog.chain(repo);
+            return !chain.isEmpty() && chain.get(0).transaction() == previous.transaction()
+                    && previous.sha256().equals(chain.get(0).sha256());
+        } catch (RuntimeException e) {
+            LOG.info("{}: the chain cannot be listed ({}); writing a checkpoint", repo, e.toString());
+            return false;
+        }
     }
 
     /** The previous point in full: remembered, or read back through the bucket's consistent chain; empty if neither. */

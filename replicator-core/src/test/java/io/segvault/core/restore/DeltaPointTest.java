@@ -258,6 +258,10 @@ class DeltaPointTest {
         PointEncoder.Encoded again = fresh.encode(full(102, link2, range(0, 101)));
         assertThat(again.stored().delta()).isTrue();
         assertThat(again.dependsOn()).hasSize(2);
+        // a forged point takes the chain before the agent's next point: its base is no longer the chain's head
+        put(ManifestCodec.encode(full(102, link2, range(0, 101))), 102);
+        assertThat(enc.encode(full(103, link2, range(0, 102))).stored().delta())
+                .as("the new point cannot join the chain: as a delta nobody could read it in full").isFalse();
         // a previous point that is not in the chain: checkpoint
         assertThat(fresh.encode(full(103, new RestorePoint.PreviousPoint(102, "e".repeat(64)), range(0, 102))).stored().delta())
                 .isFalse();
@@ -293,7 +297,7 @@ class DeltaPointTest {
         RestorePoint base = realisticPoint(n - 1, null, segs);
         PointEncoder enc = new PointEncoder(store, layout);
         PointEncoder.Encoded c = enc.encode(base);
-        String sha = ManifestCodec.sha256(c.bytes());
+        String sha = put(c.bytes(), n - 1).sha256();
         enc.written(c, layout.point(REPO, n - 1, sha), sha);
         List<RestorePoint.SegmentEntry> next = new ArrayList<>(segs);
         next.add(realistic(n));
