@@ -1,5 +1,6 @@
 package io.segvault.agent.commands;
 
+import io.segvault.agent.wiring.TrustSelection;
 import io.segvault.agent.wiring.Wiring;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ExitCodes;
@@ -50,7 +51,7 @@ public final class DrillCommand implements Callable<Integer> {
     public Integer call() {
         Path dir = scratch != null ? scratch : Path.of(System.getProperty("java.io.tmpdir"));
         try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
-            TrustedPoints trusted = w.trust(trust);
+            TrustedPoints trusted = TrustSelection.of(w, trust);
             var ref = trusted.select(repo, "latest", null, w.clock().instant(), trust.unattested);
             if (!trusted.witnessConfigured()) {
                 spec.commandLine().getErr().println("note: " + trusted.describe());

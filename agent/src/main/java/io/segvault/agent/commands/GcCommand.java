@@ -1,5 +1,6 @@
 package io.segvault.agent.commands;
 
+import io.segvault.agent.wiring.TrustSelection;
 import io.segvault.agent.wiring.Wiring;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
@@ -57,7 +58,7 @@ public final class GcCommand implements Callable<Integer> {
             throw new UsageException("--keep: " + e.getMessage());
         }
         try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
-            TrustedPoints trusted = w.trust(trust);
+            TrustedPoints trusted = TrustSelection.of(w, trust);
             if (!trusted.witnessConfigured()) {
                 throw new UsageException("gc runs only with the witness's public key (--trust FILE, or 'trust' in the config): "
                         + "without it, points an attacker wrote with the agent's credential could decide what is deleted "

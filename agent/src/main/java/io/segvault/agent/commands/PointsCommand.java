@@ -1,5 +1,6 @@
 package io.segvault.agent.commands;
 
+import io.segvault.agent.wiring.TrustSelection;
 import io.segvault.agent.wiring.Wiring;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ExitCodes;
@@ -57,7 +58,7 @@ public final class PointsCommand implements Callable<Integer> {
     public Integer call() {
         try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
             PointCatalog catalog = w.catalog();
-            TrustedPoints trusted = w.trust(trust);
+            TrustedPoints trusted = TrustSelection.of(w, trust);
             boolean witnessed = trusted.witnessConfigured();
             List<Row> rows = new ArrayList<>();
             for (TrustedPoints.Judged j : trusted.list(repo).stream().limit(limit).toList()) {

@@ -1,5 +1,6 @@
 package io.segvault.agent.commands;
 
+import io.segvault.agent.wiring.TrustSelection;
 import io.segvault.agent.wiring.Wiring;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
@@ -79,7 +80,7 @@ public final class RestoreCommand implements Callable<Integer> {
         Wiring w = Wiring.forStore(store, Clock.systemUTC());
         ProgressBar bar = new ProgressBar(out, progress, w.pools());
         try (w) {
-            TrustedPoints trusted = w.trust(trust);
+            TrustedPoints trusted = TrustSelection.of(w, trust);
             List<TrustedPoints.Judged> judged = trusted.list(repo);
             List<PointRef> all = judged.stream().map(TrustedPoints.Judged::ref).toList();
             PointRef ref = trusted.select(repo, point, beforeTime, w.clock().instant(), trust.unattested);

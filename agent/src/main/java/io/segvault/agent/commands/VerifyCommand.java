@@ -1,5 +1,6 @@
 package io.segvault.agent.commands;
 
+import io.segvault.agent.wiring.TrustSelection;
 import io.segvault.agent.wiring.Wiring;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ExitCodes;
@@ -66,7 +67,7 @@ public final class VerifyCommand implements Callable<Integer> {
             throw new io.segvault.agent.cli.ErrorHandler.UsageException("--horizon: " + e.getMessage());
         }
         try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
-            TrustedPoints trusted = w.trust(trust);
+            TrustedPoints trusted = TrustSelection.of(w, trust);
             PointRef pick = newest && trusted.witnessConfigured() ? trusted.select(repo, "latest", null, w.clock().instant(),
                     trust.unattested) : null;
             VerifyReport report = withVerdicts(new Verifier(w.catalog()).verify(repo, newest, pick, deep, w.clock().instant().plus(h)),

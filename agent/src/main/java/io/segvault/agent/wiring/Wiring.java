@@ -4,11 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.agent.cli.StoreOptions;
-import io.segvault.agent.cli.TrustOptions;
-import io.segvault.core.witness.Attestations;
-import io.segvault.core.witness.TrustedPoints;
-import io.segvault.core.witness.WitnessKey;
-import io.segvault.core.witness.WitnessLayout;
 import io.segvault.core.witness.WitnessConfig;
 import io.segvault.core.borg.SegmentHashes;
 import io.segvault.core.borg.SegmentSpool;
@@ -46,7 +41,6 @@ import io.segvault.core.util.ThreadPools;
 import io.segvault.core.util.Threads;
 import io.segvault.core.util.Throttle;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +68,6 @@ public final class Wiring implements AutoCloseable {
     private Replicator replicator;
     private TamperDetector detector;
     private SegmentHashes hashes;
-    private ExecutorService hashers;
     private final List<ExecutorService> pools = new ArrayList<>();
 
     private Wiring(AgentConfig config, S3StoreConfig s3, String prefix, MeterRegistry registry, Clock clock) {
@@ -110,6 +103,11 @@ public final class Wiring implements AutoCloseable {
     /** The witness: its own bucket settings and identity, never the agent's configuration. */
     public static Wiring forWitness(WitnessConfig c, MeterRegistry registry, Clock clock) {
         return new Wiring(null, StoreSettings.ofWitness(c, registry), c.prefix(), registry, clock);
+    }
+
+    /** The config file's settings, or null for a command run from flags alone. */
+    AgentConfig configOrNull() {
+        return config;
     }
 
     public AgentConfig config() {
@@ -202,18 +200,6 @@ public final class Wiring implements AutoCloseable {
     }
 
     /**
-     * Which points to trust: the witness key of {@code --trust} (or the config's {@code trust}) makes only attested points
-     * count; without one the consistent chain decides.
-     */
-    public TrustedPoints trust(TrustOptions o) {
-        Path key = o.trust != null ? o.trust : config == null ? null : config.trust();
-        if (key == null) {
-            return TrustedPoints.chainOnly(catalog());
-        }
-        return TrustedPoints.witnessed(catalog(), new Attestations(store, new WitnessLayout(layout), WitnessKey.readPublic(key)));
-    }
-
-    /**
      * A restorer with {@code parallelism} downloads at once. The system property {@code segvault.restore.fsync=false}
      * turns off the fsync of restored files and directories: only for measuring what fsync costs (bench/restore-fsync.sh).
      */
@@ -238,9 +224,9 @@ public final class Wiring implements AutoCloseable {
     public synchronized SegmentHashes segmentHashes() {
         if (hashes == null) {
             AgentConfig.Ssh ssh = config().ssh();
-            hashers = Threads.POOLS.fixed("segvault-hash", SegmentHashes.PARALLEL);
             hashes = new SegmentHashes(config().pullMode()
-                    ? SegmentSpool.open(ssh.spoolDir(), ssh.spoolSize(), SftpRepositories.SPOOL_READER) : SegmentSpool.NONE, hashers);
+                    ? SegmentSpool.open(ssh.spoolDir(), ssh.spoolSize(), SftpRepositories.SPOOL_READER) : SegmentSpool.NONE,
+                    owned(Threads.POOLS.fixed("segvault-hash", SegmentHashes.PARALLEL)));
         }
         return hashes;
     }
@@ -302,9 +288,6 @@ public final class Wiring implements AutoCloseable {
             }
         }
         pools.forEach(ExecutorService::shutdownNow);
-        if (hashers != null) {
-            hashers.shutdownNow();
-        }
         store.close();
         if (ledger != null) {
             ledger.close();

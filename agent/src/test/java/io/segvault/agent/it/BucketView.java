@@ -84,15 +84,10 @@ public final class BucketView {
         List<String> points = pointKeys(repo);
         assertThat(points).as("restore points of " + repo).isNotEmpty();
         String key = points.get(points.size() - 1);
-        JsonNode point;
-        try {
-            point = JSON.readTree(bucket.s3().getObjectAsBytes(b -> b.bucket(bucket.name()).key(key)).asByteArray());
-        } catch (IOException e) {
-            throw new AssertionError(key + " is not JSON", e);
-        }
-        assertThat(point.get("transaction").asLong()).as(key).isEqualTo(BorgRepos.committed(dir));
+        io.segvault.core.manifest.RestorePoint point = fullPoint(repo, key);
+        assertThat(point.transaction()).as(key).isEqualTo(BorgRepos.committed(dir));
         Map<Long, String> named = new TreeMap<>();
-        point.get("segments").forEach(s -> named.put(s.get("n").asLong(), s.get("sha256").asText()));
+        point.segments().forEach(s -> named.put(s.n(), s.sha256()));
         Map<Long, String> committed = new TreeMap<>();
         BorgRepos.committedSegments(dir).forEach((n, file) -> committed.put(n, sha256(file)));
         assertThat(named).as("segments of " + key).isEqualTo(committed);
@@ -126,5 +121,19 @@ public final class BucketView {
             }
         }
         return parts;
+    }
+
+    /** The point at {@code key} in full: a delta (format 3) is applied to its base, found by transaction and SHA-256. */
+    private io.segvault.core.manifest.RestorePoint fullPoint(String repo, String key) {
+        byte[] b = bucket.s3().getObjectAsBytes(r -> r.bucket(bucket.name()).key(key)).asByteArray();
+        io.segvault.core.manifest.StoredPoint s = io.segvault.core.manifest.ManifestCodec.decode(b, key, repo,
+                new io.segvault.core.layout.BucketLayout(ConfigFile.PREFIX));
+        if (!s.delta()) {
+            return s.point();
+        }
+        var prev = s.point().previous();
+        String base = ConfigFile.PREFIX + repo + "/points/" + io.segvault.core.layout.BucketLayout.pad(prev.transaction()) + "-"
+                + prev.sha256() + ".json";
+        return io.segvault.core.manifest.PointDeltas.apply(fullPoint(repo, base), s, key);
     }
 }

@@ -338,7 +338,10 @@ class WitnessIT {
         RestorePoint read(long t) {
             String key = pointKey(t);
             byte[] b = s3.getObjectAsBytes(r -> r.bucket(bucket.name()).key(key)).asByteArray();
-            return ManifestCodec.decodePoint(b, key, REPO, layout);
+            io.segvault.core.manifest.StoredPoint s = ManifestCodec.decode(b, key, REPO, layout);
+            // a delta (format 3) in full: its base's full point with the delta applied
+            return s.delta() ? io.segvault.core.manifest.PointDeltas.apply(read(s.point().previous().transaction()), s, key)
+                    : s.point();
         }
 
         RestorePoint.SegmentEntry segment(long n, byte[] bytes, boolean locked) {

@@ -113,6 +113,8 @@ public final class GarbageCollector {
             }
             keep.add(ref.key() + "@" + ref.versionId());
             try {
+                // a delta depends on the points back to its checkpoint: they stay with it
+                catalog.dependencies(ref).forEach(d -> keep.add(d.key() + "@" + d.versionId()));
                 RestorePoint p = catalog.read(ref);
                 p.segments().forEach(s -> keep.add(base + s.key() + "@" + s.versionId()));
                 p.control().forEach(c -> keep.add(base + c.key() + "@" + c.versionId()));

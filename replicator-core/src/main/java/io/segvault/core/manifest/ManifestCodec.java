@@ -10,7 +10,9 @@ import io.segvault.core.layout.BucketLayout;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * JSON encoding of restore points and repo.json. Encoding is deterministic (field order fixed by the
@@ -18,8 +20,10 @@ import java.util.HexFormat;
  */
 public final class ManifestCodec {
 
-    /** The format new points are written in. */
-    public static final int FORMAT_VERSION = 2;
+    /** The format new points are written in (3: checkpoints and deltas). */
+    public static final int FORMAT_VERSION = 3;
+    /** The last format in which every point lists every segment with its key spelled out. */
+    public static final int FULL_FORMAT = 2;
     /** The oldest format still read. */
     public static final int OLDEST_FORMAT = 1;
 
@@ -30,40 +34,117 @@ public final class ManifestCodec {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
+    /** Format 3 is written without indentation: a checkpoint's size is what a restore and every lock pay for. */
+    private static final ObjectMapper COMPACT = JSON.copy().disable(SerializationFeature.INDENT_OUTPUT);
 
     private ManifestCodec() {
     }
 
+    /** Encodes a full point: formats 1 and 2 as they were written, format 3 as a checkpoint. */
     public static byte[] encode(RestorePoint point) {
-        return write(point);
+        if (point.formatVersion() <= FULL_FORMAT) {
+            return write(JSON, point);
+        }
+        return encode(StoredPoint.full(point));
+    }
+
+    /** Encodes a format-3 point: a checkpoint (full) or a delta (added entries and removed numbers). */
+    public static byte[] encode(StoredPoint stored) {
+        RestorePoint p = stored.point();
+        if (p.formatVersion() != FORMAT_VERSION) {
+            throw new IllegalArgumentException("format-3 encoding of a format-" + p.formatVersion() + " point");
+        }
+        List<PointWire.Segment> segs = new ArrayList<>(p.segments().size());
+        for (RestorePoint.SegmentEntry s : p.segments()) {
+            String derived = segmentKey(s.n(), s.sha256());
+            segs.add(new PointWire.Segment(s.n(), s.sha256(), s.size(), s.versionId(), derived.equals(s.key()) ? null : s.key()));
+        }
+        return write(COMPACT, new PointWire(p.formatVersion(), p.repo(), p.repoId(), p.transaction(), p.createdAt(),
+                p.segmentsPerDir(), p.previous(), stored.delta() ? PointWire.DELTA : PointWire.CHECKPOINT, segs,
+                stored.delta() ? stored.removed() : null, p.control(), p.indexOmitted()));
+    }
+
+    /** The key (relative to the repository prefix) a segment entry has unless it names an alternative key. */
+    public static String segmentKey(long n, String sha256) {
+        return "segments/" + BucketLayout.pad(n) + "/" + sha256;
     }
 
     public static byte[] encode(RepoIdentity identity) {
-        return write(identity);
+        return write(JSON, identity);
     }
 
     /**
-     * Decodes and checks a restore point: JSON shape, format version, that it belongs to {@code repo},
+     * Decodes and checks a full restore point (format 1, 2, or a format-3 checkpoint); a delta is refused here (it is
+     * materialized through the chain, {@code PointCatalog.read}).
+     */
+    public static RestorePoint decodePoint(byte[] bytes, String source, String repo, BucketLayout layout) {
+        StoredPoint s = decode(bytes, source, repo, layout);
+        if (s.delta()) {
+            throw new ManifestException(source, "is a delta point: it names only the changes since point "
+                    + s.point().previous().transaction() + " and is read through the consistent chain", null);
+        }
+        return s.point();
+    }
+
+    /**
+     * Decodes and checks what a point's bytes say: JSON shape, format version, that it belongs to {@code repo},
      * and that every key it names is a key of the bucket layout for the right entry (no traversal).
      *
      * @param source what the bytes are (object key or file), for messages
      */
-    public static RestorePoint decodePoint(byte[] bytes, String source, String repo, BucketLayout layout) {
-        RestorePoint p;
+    public static StoredPoint decode(byte[] bytes, String source, String repo, BucketLayout layout) {
+        PointWire w;
         try {
-            p = JSON.readValue(bytes, RestorePoint.class);
+            w = JSON.readValue(bytes, PointWire.class);
         } catch (IOException e) {
             throw new ManifestException(source, "is not a valid restore point (JSON): " + oneLine(e), e);
         }
-        if (p.formatVersion() < OLDEST_FORMAT || p.formatVersion() > FORMAT_VERSION) {
-            throw new ManifestException(source, "has manifest format " + p.formatVersion() + "; this segvault reads formats "
+        if (w.formatVersion() < OLDEST_FORMAT || w.formatVersion() > FORMAT_VERSION) {
+            throw new ManifestException(source, "has manifest format " + w.formatVersion() + "; this segvault reads formats "
                     + OLDEST_FORMAT + " to " + FORMAT_VERSION + " (upgrade segvault)", null);
         }
-        if (!repo.equals(p.repo())) {
-            throw new ManifestException(source, "belongs to repository " + p.repo() + ", not " + repo, null);
+        if (!repo.equals(w.repo())) {
+            throw new ManifestException(source, "belongs to repository " + w.repo() + ", not " + repo, null);
         }
+        if (w.segments() == null || w.control() == null || w.repoId() == null || w.createdAt() == null) {
+            throw new ManifestException(source, "lacks segments, control, repoId or createdAt", null);
+        }
+        boolean delta = w.formatVersion() == FORMAT_VERSION && kind(w, source);
+        RestorePoint p = new RestorePoint(w.formatVersion(), w.repo(), w.repoId(), w.transaction(), w.createdAt(),
+                w.segmentsPerDir(), w.previous(), segments(w, source), w.control(), w.indexOmitted());
         checkEntries(p, source, layout);
-        return p;
+        return new StoredPoint(p, delta, delta && w.removed() != null ? w.removed() : List.of());
+    }
+
+    /** The entries with their keys: spelled out in formats 1 and 2, derived from n and sha256 in format 3 unless given. */
+    private static List<RestorePoint.SegmentEntry> segments(PointWire w, String source) {
+        List<RestorePoint.SegmentEntry> segs = new ArrayList<>(w.segments().size());
+        for (PointWire.Segment s : w.segments()) {
+            String key = s.key() != null ? s.key() : w.formatVersion() == FORMAT_VERSION && s.sha256() != null
+                    ? segmentKey(s.n(), s.sha256()) : null;
+            if (key == null || s.sha256() == null || s.versionId() == null) {
+                throw new ManifestException(source, "segment entry " + s.n() + " lacks its key, sha256 or versionId", null);
+            }
+            segs.add(new RestorePoint.SegmentEntry(s.n(), key, s.size(), s.sha256(), s.versionId()));
+        }
+        return segs;
+    }
+
+    /** Format 3: true for a delta (which must name its base), false for a checkpoint (which removes nothing). */
+    private static boolean kind(PointWire w, String source) {
+        if (PointWire.DELTA.equals(w.kind())) {
+            if (w.previous() == null) {
+                throw new ManifestException(source, "is a delta point without a previous point (its base)", null);
+            }
+            return true;
+        }
+        if (PointWire.CHECKPOINT.equals(w.kind())) {
+            if (w.removed() != null && !w.removed().isEmpty()) {
+                throw new ManifestException(source, "is a checkpoint but lists removed segments", null);
+            }
+            return false;
+        }
+        throw new ManifestException(source, "has kind " + w.kind() + "; a format-3 point is a checkpoint or a delta", null);
     }
 
     private static void checkEntries(RestorePoint p, String source, BucketLayout layout) {
@@ -103,9 +184,9 @@ public final class ManifestCodec {
         }
     }
 
-    private static byte[] write(Object value) {
+    private static byte[] write(ObjectMapper mapper, Object value) {
         try {
-            return JSON.writeValueAsBytes(value);
+            return mapper.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
         }

@@ -55,8 +55,8 @@ public final class IdentityGuard {
                 pinned = recorded.get();
                 source = "the ledger's pin, from the restore points this agent wrote or the ledger rebuild verified";
             } else if (newest.isPresent()) {
-                pinned = ManifestCodec.decodePoint(bytes(newest.get().key(), newest.get().versionId()), newest.get().key(), repo,
-                        layout).repoId();
+                pinned = ManifestCodec.decode(bytes(newest.get().key(), newest.get().versionId()), newest.get().key(), repo,
+                        layout).point().repoId();
                 source = "restore point " + newest.get().key();
             } else {
                 Optional<UploadedObject> own = ledger.alias(layout.repoJson(repo)).flatMap(ledger::object)

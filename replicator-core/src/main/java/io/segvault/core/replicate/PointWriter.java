@@ -7,6 +7,7 @@ import io.segvault.core.ledger.PointRecord;
 import io.segvault.core.ledger.UploadedObject;
 import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.RestorePoint;
+import io.segvault.core.manifest.StoredPoint;
 import io.segvault.core.metrics.RepoMetrics;
 import io.segvault.core.store.ObjectReader;
 import io.segvault.core.store.ObjectVersion;
@@ -37,6 +38,7 @@ public final class PointWriter {
     private final TamperLog tamper;
     private final RepoMetrics metrics;
     private final Clock clock;
+    private final PointEncoder encoder;
 
     // 8 parameters: each is a different piece writePoint uses (write, read back, ledger, keys, cache, events, metrics,
     // time); grouping them would only bring back a record of collaborators
@@ -50,6 +52,7 @@ public final class PointWriter {
         this.tamper = tamper;
         this.metrics = metrics;
         this.clock = clock;
+        this.encoder = new PointEncoder(reader, layout);
     }
 
     /** Whether the ledger already holds a restore point for transaction {@code t} of {@code repo}. */
@@ -65,9 +68,10 @@ public final class PointWriter {
                 .map(p -> new RestorePoint.PreviousPoint(p.transaction(), p.sha256())).orElse(null);
         RestorePoint point = new RestorePoint(ManifestCodec.FORMAT_VERSION, repo, repoId, t, clock.instant(),
                 snap.config().segmentsPerDir(), previous, segs, ctls, indexOmitted);
-        byte[] bytes = ManifestCodec.encode(point);
+        PointEncoder.Encoded encoded = encoder.encode(point);
+        byte[] bytes = encoded.bytes();
         String sha = ManifestCodec.sha256(bytes);
-        StoredObject stored = existingPoint(repo, point).orElse(null);
+        StoredObject stored = existingPoint(repo, encoded.stored()).orElse(null);
         if (stored != null) {
             sha = stored.sha256();
             point = new RestorePoint(point.formatVersion(), repo, repoId, t, stored.lastModified(), point.segmentsPerDir(),
@@ -76,6 +80,7 @@ public final class PointWriter {
             stored = writer.put(layout.point(repo, t, sha), bytes, sha);
         }
         String key = stored.key();
+        encoder.written(encoded, key, sha);
         offsite.record(new UploadedObject(repo, key, stored.size(), sha, stored.versionId(), stored.retainUntil()));
         metrics.pointUploaded(repo);
         ledger.recordPoint(new PointRecord(repo, t, key, sha, stored.versionId(), point.createdAt(), segs.size(), point.totalBytes()));
@@ -83,6 +88,7 @@ public final class PointWriter {
         segs.forEach(s -> live.add(layout.repoPrefix(repo) + s.key()));
         ctls.forEach(c -> live.add(layout.repoPrefix(repo) + c.key()));
         live.add(key);
+        live.addAll(encoded.dependsOn());
         live.add(ledger.alias(layout.repoJson(repo)).orElse(layout.repoJson(repo)));
         ledger.replaceLive(repo, live);
         metrics.offsiteTransaction(repo, t);
@@ -95,17 +101,19 @@ public final class PointWriter {
      * bucket: this agent wrote it in a pass that stopped before recording it. Adopting it keeps the chain linear. Any
      * other point under T is somebody else's: a tamper event (it loses to the chain rules or wins only if written first).
      */
-    private Optional<StoredObject> existingPoint(String repo, RestorePoint mine) {
-        String prefix = layout.pointsPrefix(repo) + BucketLayout.pad(mine.transaction()) + "-";
+    private Optional<StoredObject> existingPoint(String repo, StoredPoint mine) {
+        long t = mine.point().transaction();
+        String prefix = layout.pointsPrefix(repo) + BucketLayout.pad(t) + "-";
         for (ObjectVersion v : reader.listVersions(prefix)) {
             if (v.deleteMarker() || v.size() > 256L * 1024 * 1024) {
                 continue;
             }
             try (InputStream in = reader.get(v.key(), v.versionId(), 0, -1)) {
                 byte[] b = in.readAllBytes();
-                RestorePoint other = ManifestCodec.decodePoint(b, v.key(), repo, layout);
+                StoredPoint other = ManifestCodec.decode(b, v.key(), repo, layout);
                 String sha = ManifestCodec.sha256(b);
-                if (v.key().equals(layout.point(repo, mine.transaction(), sha)) && sameContent(mine, other)) {
+                if (v.key().equals(layout.point(repo, t, sha)) && mine.delta() == other.delta()
+                        && mine.removed().equals(other.removed()) && sameContent(mine.point(), other.point())) {
                     LOG.info("{}: adopting restore point {} written by an earlier, interrupted pass", repo, v.key());
                     StoredObject head = reader.head(v.key(), v.versionId());
                     return Optional.of(new StoredObject(head.key(), head.versionId(), head.size(), sha, head.lockMode(),
@@ -114,8 +122,8 @@ public final class PointWriter {
             } catch (IOException | RuntimeException e) {
                 LOG.debug("{}: {} is not a point of ours: {}", repo, v.key(), e.toString());
             }
-            tamper.foreignObject(repo, mine.transaction(), v.key() + " version " + v.versionId()
-                    + " is a restore point for transaction " + mine.transaction() + " that this agent did not write");
+            tamper.foreignObject(repo, t, v.key() + " version " + v.versionId()
+                    + " is a restore point for transaction " + t + " that this agent did not write");
         }
         return Optional.empty();
     }

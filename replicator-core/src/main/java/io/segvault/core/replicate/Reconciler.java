@@ -96,7 +96,7 @@ public final class Reconciler {
         }
         if (newest != null) {
             ledger.recordPin(repo, newest.repoId());
-            restoreLiveSet(repo, newest, chain.get(chain.size() - 1).key());
+            restoreLiveSet(repo, newest, catalog.dependencies(chain.get(chain.size() - 1)).stream().map(PointRef::key).toList());
         }
         int unknown = 0;
         int foreign = 0;
@@ -119,11 +119,12 @@ public final class Reconciler {
         return new Result(repo, segments, chain.size(), foreign, unknown, listed, inconsistent);
     }
 
-    private void restoreLiveSet(String repo, RestorePoint p, String pointKey) {
+    /** The newest point's objects, the point and the points it depends on (back to its checkpoint), repo.json. */
+    private void restoreLiveSet(String repo, RestorePoint p, List<String> pointKeys) {
         List<String> live = new ArrayList<>();
         p.segments().forEach(s -> live.add(layout.repoPrefix(repo) + s.key()));
         p.control().forEach(c -> live.add(layout.repoPrefix(repo) + c.key()));
-        live.add(pointKey);
+        live.addAll(pointKeys);
         live.add(layout.repoJson(repo));
         ledger.replaceLive(repo, live);
     }

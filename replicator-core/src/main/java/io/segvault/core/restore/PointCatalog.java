@@ -8,14 +8,20 @@ import java.util.function.Supplier;
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.ManifestException;
+import io.segvault.core.manifest.PointDeltas;
 import io.segvault.core.manifest.RestorePoint;
+import io.segvault.core.manifest.StoredPoint;
 import io.segvault.core.store.ObjectReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 
 /**
@@ -33,6 +39,10 @@ public final class PointCatalog {
     private final long maxPointBytes;
     /** Per point version (immutable), what its bytes say; bounded, so memory does not grow with the history. */
     private final Cache<String, PointChain.Facts> facts = Caffeine.newBuilder().maximumSize(100_000).build();
+    /** Per repository, the consistent points of the newest listing by transaction and SHA-256. */
+    private final Map<String, Map<String, PointRef>> lastChain = new ConcurrentHashMap<>();
+    /** The last full point materialized (a chain walked oldest first materializes each delta from its base). */
+    private volatile Map.Entry<String, RestorePoint> lastFull;
 
     public PointCatalog(ObjectReader store, BucketLayout layout) {
         this(store, layout, DEFAULT_MAX_POINT_BYTES);
@@ -57,7 +67,38 @@ public final class PointCatalog {
      * ({@link PointRef#problem()}); the consistent ones form one linear chain.
      */
     public List<PointRef> list(String repo) {
-        return new PointChain(this, maxPointBytes).resolve(repo, store.listVersions(layout.pointsPrefix(repo)));
+        List<PointRef> all = new PointChain(this, maxPointBytes).resolve(repo, store.listVersions(layout.pointsPrefix(repo)));
+        Map<String, PointRef> consistent = new HashMap<>();
+        all.stream().filter(PointRef::consistent).forEach(p -> consistent.put(link(p.transaction(), p.sha256()), p));
+        lastChain.put(repo, consistent);
+        return all;
+    }
+
+    /**
+     * The consistent points of {@code repo} by transaction and SHA-256, from the newest listing that holds {@code ref} as
+     * consistent (points written later never change what came before them), else from a new listing.
+     */
+    Map<String, PointRef> chainByLink(PointRef ref) {
+        Map<String, PointRef> m = lastChain.get(ref.repo());
+        if (m == null || !ref.equals(m.get(link(ref.transaction(), ref.sha256())))) {
+            list(ref.repo());
+            m = lastChain.get(ref.repo());
+        }
+        return m;
+    }
+
+    static String link(long transaction, String sha256) {
+        return transaction + "/" + sha256;
+    }
+
+    /** The full point of a consistent point version materialized last, if it is {@code t}/{@code sha256}. */
+    RestorePoint materialized(long t, String sha256) {
+        Map.Entry<String, RestorePoint> m = lastFull;
+        return m != null && m.getKey().equals(link(t, sha256)) ? m.getValue() : null;
+    }
+
+    void remember(PointRef ref, RestorePoint full) {
+        lastFull = Map.entry(link(ref.transaction(), ref.sha256()), full);
     }
 
     /** The consistent points of {@code repo}, newest first. */
@@ -112,13 +153,51 @@ public final class PointCatalog {
         }
     }
 
-    /** Downloads and decodes a point (keys checked against the layout; size bounded; bytes checked against the ref). */
+    /**
+     * Downloads and decodes a point (keys checked against the layout; size bounded; bytes checked against the ref) and
+     * returns the full segment list at its transaction: a delta is materialized through the consistent chain
+     * ({@link DeltaWalk}), and one that cannot be is refused.
+     */
     public RestorePoint read(PointRef ref) {
+        StoredPoint stored = readStored(ref);
+        if (!stored.delta()) {
+            return stored.point();
+        }
+        RestorePoint full = new DeltaWalk(this).materialize(ref, stored);
+        remember(ref, full);
+        return full;
+    }
+
+    /** What one point version's bytes say (a delta is not materialized); bytes checked against the ref. */
+    public StoredPoint readStored(PointRef ref) {
         byte[] bytes = bytes(ref.key(), ref.versionId(), maxPointBytes);
         if (ref.sha256() != null && !ref.sha256().equals(ManifestCodec.sha256(bytes))) {
             throw new ManifestException(ref.key(), "version " + ref.versionId() + " changed since it was listed", null);
         }
-        return ManifestCodec.decodePoint(bytes, ref.key(), ref.repo(), layout);
+        return ManifestCodec.decode(bytes, ref.key(), ref.repo(), layout);
+    }
+
+    /**
+     * The points {@code ref} depends on, itself first, back to its checkpoint (a full point depends only on itself): what
+     * retention keeps live with it. Empty when {@code ref} is a delta that cannot be materialized.
+     */
+    public List<PointRef> dependencies(PointRef ref) {
+        List<PointRef> out = new ArrayList<>();
+        if (!ref.consistent()) {
+            return out;
+        }
+        Map<String, PointRef> chain = chainByLink(ref);
+        PointRef current = ref;
+        while (current != null && out.size() <= PointDeltas.MAX_DEPTH) {
+            out.add(current);
+            StoredPoint s = readStored(current);
+            if (!s.delta()) {
+                return out;
+            }
+            RestorePoint.PreviousPoint prev = s.point().previous();
+            current = chain.get(link(prev.transaction(), prev.sha256()));
+        }
+        return List.of();
     }
 
     /** The exact bytes of one small object version (manifests, nonce), at most 1 MiB. */

@@ -4,7 +4,9 @@ import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.layout.InvalidKeyException;
 import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.ManifestException;
+import io.segvault.core.manifest.PointDeltas;
 import io.segvault.core.manifest.RestorePoint;
+import io.segvault.core.manifest.StoredPoint;
 import io.segvault.core.store.ObjectVersion;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,8 +47,13 @@ final class PointChain {
         this.maxPointBytes = maxPointBytes;
     }
 
-    /** A point that joined the chain. */
-    record Link(long transaction, String sha256, int segments, String repoId) {
+    /**
+     * A point that joined the chain.
+     *
+     * @param segments segments of the repository at this point (for a delta: after applying it to its base)
+     * @param depth    deltas since the last checkpoint (0 for a full point)
+     */
+    record Link(long transaction, String sha256, int segments, String repoId, int depth) {
     }
 
     /** Every point version of {@code repo}, each marked consistent or not, highest transaction first. */
@@ -72,13 +79,15 @@ final class PointChain {
         Map<String, Link> accepted = new HashMap<>();
         Set<String> seenBytes = new HashSet<>();
         Link head = null;
+        Set<Long> headNumbers = new HashSet<>();
         for (Candidate c : candidates) {
-            Judged j = judge(repo, c, head, accepted);
+            Judged j = judge(repo, c, head, accepted, headNumbers);
             if (j.sha256 != null && !seenBytes.add(c.version.key() + "#" + j.sha256)) {
                 continue; // the same bytes again at the same key: one point, not two
             }
             if (j.problem == null) {
                 head = j.link;
+                advance(headNumbers, j.facts);
                 accepted.put(j.link.transaction + "/" + j.link.sha256, j.link);
             }
             out.add(new PointRef(repo, c.key.transaction(), c.version.key(), c.version.versionId(), c.version.lastModified(),
@@ -96,9 +105,22 @@ final class PointChain {
     private record Candidate(ObjectVersion version, BucketLayout.PointKey key) {
     }
 
-    private record Judged(String sha256, String problem, Link link) {
+    private record Judged(String sha256, String problem, Link link, Facts facts) {
         static Judged bad(String sha256, String problem) {
-            return new Judged(sha256, problem, null);
+            return new Judged(sha256, problem, null, null);
+        }
+    }
+
+    /** The segment numbers of the new head: a full point's own, or the base's with a delta applied. */
+    private static void advance(Set<Long> numbers, Facts f) {
+        if (!f.delta()) {
+            numbers.clear();
+        }
+        for (long n : f.removed()) {
+            numbers.remove(n);
+        }
+        for (long n : f.numbers()) {
+            numbers.add(n);
         }
     }
 
@@ -109,11 +131,18 @@ final class PointChain {
      * @param sha256   SHA-256 of the bytes
      * @param problem  what is wrong with the bytes alone (key, decoding, Borg structure), or null
      * @param point    transaction, segment count, repository id and previous link when the bytes are well-formed
+     * @param delta    true for a format-3 delta
+     * @param numbers  the segment numbers a full point lists, or those a delta adds
+     * @param removed  the segment numbers a delta removes
      */
-    record Facts(String sha256, String problem, Link point, RestorePoint.PreviousPoint previous) {
+    record Facts(String sha256, String problem, Link point, RestorePoint.PreviousPoint previous, boolean delta, long[] numbers,
+                 long[] removed) {
+        static Facts bad(String sha256, String problem) {
+            return new Facts(sha256, problem, null, null, false, new long[0], new long[0]);
+        }
     }
 
-    private Judged judge(String repo, Candidate c, Link head, Map<String, Link> accepted) {
+    private Judged judge(String repo, Candidate c, Link head, Map<String, Link> accepted, Set<Long> headNumbers) {
         long t = c.key.transaction();
         long bound = bound(t, head);
         if (c.version.size() > bound) {
@@ -126,12 +155,38 @@ final class PointChain {
         }
         Link link = f.point();
         if (head == null) {
-            return new Judged(f.sha256(), null, link);
+            return f.delta() ? Judged.bad(f.sha256(), "is a delta point whose base (point " + f.previous().transaction()
+                    + ") is not in the consistent chain: it cannot be materialized") : new Judged(f.sha256(), null, link, f);
         }
         if (!link.repoId.equals(head.repoId)) {
             return Judged.bad(f.sha256(), "names Borg repository " + link.repoId + ", but the chain is repository " + head.repoId);
         }
-        return new Judged(f.sha256(), linkProblem(link.transaction, f.previous(), head, accepted), link);
+        String problem = linkProblem(link.transaction, f.previous(), head, accepted);
+        if (problem != null || !f.delta()) {
+            return new Judged(f.sha256(), problem, problem == null ? link : null, f);
+        }
+        return judgeDelta(f, head, headNumbers);
+    }
+
+    /** A delta whose base is the head: at most {@link PointDeltas#MAX_DEPTH} deltas past a checkpoint, removing only what exists. */
+    private static Judged judgeDelta(Facts f, Link head, Set<Long> headNumbers) {
+        if (head.depth >= PointDeltas.MAX_DEPTH) {
+            return Judged.bad(f.sha256(), "would be delta number " + (head.depth + 1) + " after its checkpoint; at most "
+                    + PointDeltas.MAX_DEPTH + " deltas may follow a checkpoint");
+        }
+        int count = headNumbers.size();
+        for (long n : f.removed()) {
+            if (!headNumbers.contains(n)) {
+                return Judged.bad(f.sha256(), "removes segment " + n + ", which its base point " + head.transaction
+                        + " does not have");
+            }
+            count--;
+        }
+        for (long n : f.numbers()) {
+            count += headNumbers.contains(n) ? 0 : 1;
+        }
+        Link link = f.point();
+        return new Judged(f.sha256(), null, new Link(link.transaction, link.sha256, count, link.repoId, head.depth + 1), f);
     }
 
     private Facts facts(String repo, Candidate c, long bound) {
@@ -140,24 +195,28 @@ final class PointChain {
         try {
             bytes = catalog.bytes(c.version.key(), c.version.versionId(), bound);
         } catch (ManifestException e) {
-            return new Facts(null, e.getMessage(), null, null);
+            return Facts.bad(null, e.getMessage());
         }
         String sha = ManifestCodec.sha256(bytes);
         if (c.key.sha256() != null && !c.key.sha256().equals(sha)) {
-            return new Facts(sha, "version " + c.version.versionId() + " hashes to " + sha + ", not the SHA-256 its key names "
-                    + "(not segvault's bytes)", null, null);
+            return Facts.bad(sha, "version " + c.version.versionId() + " hashes to " + sha + ", not the SHA-256 its key names "
+                    + "(not segvault's bytes)");
         }
-        RestorePoint p;
+        StoredPoint s;
         try {
-            p = ManifestCodec.decodePoint(bytes, c.version.key(), repo, layout);
+            s = ManifestCodec.decode(bytes, c.version.key(), repo, layout);
         } catch (ManifestException e) {
-            return new Facts(sha, e.getMessage(), null, null);
+            return Facts.bad(sha, e.getMessage());
         }
-        String structure = structureProblem(p, t);
+        RestorePoint p = s.point();
+        String structure = s.delta() ? deltaProblem(s, t) : structureProblem(p, t);
         if (structure != null) {
-            return new Facts(sha, structure, null, null);
+            return Facts.bad(sha, structure);
         }
-        return new Facts(sha, null, new Link(t, sha, p.segments().size(), p.repoId()), p.previous());
+        long[] numbers = p.segments().stream().mapToLong(RestorePoint.SegmentEntry::n).toArray();
+        long[] removed = s.removed().stream().mapToLong(Long::longValue).toArray();
+        return new Facts(sha, null, new Link(t, sha, p.segments().size(), p.repoId(), 0), p.previous(), s.delta(), numbers,
+                removed);
     }
 
     private static String linkProblem(long transaction, RestorePoint.PreviousPoint prev, Link head, Map<String, Link> accepted) {
@@ -193,6 +252,43 @@ final class PointChain {
         if (!commit) {
             return "does not list segment " + t + ", the segment that holds the commit of transaction " + t;
         }
+        return controlProblem(p);
+    }
+
+    /**
+     * Borg's structure of a delta alone: it adds the commit's segment (new since any earlier transaction), nothing above
+     * T, ascending; it removes ascending numbers below T that it does not also add; control files of T.
+     */
+    static String deltaProblem(StoredPoint s, long keyTransaction) {
+        RestorePoint p = s.point();
+        long t = p.transaction();
+        if (t != keyTransaction) {
+            return "says transaction " + t + " under the key of transaction " + keyTransaction;
+        }
+        long last = -1;
+        Set<Long> added = new HashSet<>();
+        for (RestorePoint.SegmentEntry e : p.segments()) {
+            if (e.n() <= last || e.n() > t) {
+                return "adds segment " + e.n() + " out of order or above its transaction " + t;
+            }
+            last = e.n();
+            added.add(e.n());
+        }
+        if (!added.contains(t)) {
+            return "does not add segment " + t + ", the segment that holds the commit of transaction " + t;
+        }
+        last = -1;
+        for (long n : s.removed()) {
+            if (n <= last || n >= t || added.contains(n)) {
+                return "removes segment " + n + " out of order, at or above its transaction " + t + ", or also adds it";
+            }
+            last = n;
+        }
+        return controlProblem(p);
+    }
+
+    private static String controlProblem(RestorePoint p) {
+        long t = p.transaction();
         Set<String> names = new HashSet<>();
         for (RestorePoint.ControlEntry c : p.control()) {
             String[] parts = c.key().split("/");

@@ -89,6 +89,7 @@ public final class PointWitness implements AutoCloseable {
     private final Settings settings;
     private final ReadBudget budget;
     private final Map<String, Memory> memory = new HashMap<>();
+    private final AttestedBases bases;
 
     /** What the witness attested of a repository so far (from its own signed verdicts in the bucket). */
     private static final class Memory {
@@ -121,6 +122,7 @@ public final class PointWitness implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.budget = new ReadBudget(settings.readBackPerHour(), clock);
+        this.bases = new AttestedBases(catalog);
     }
 
     public String keyId() {
@@ -218,6 +220,7 @@ public final class PointWitness implements AutoCloseable {
                         : "the drill's borg check exited " + drill.borgExit() + " on the restored point: ") + drill.note(), m);
             }
         }
+        bases.attested(ref, point);
         Verdict.Checks checks = new Verdict.Checks(objects.count, objects.bytes, objects.readBack, objects.horizon, drill);
         return new Outcome(new Verdict(Verdict.FORMAT, Verdict.ATTESTED, repo, ref.transaction(), ref.key(), ref.versionId(),
                 ref.sha256(), ref.written(), firstSeen, clock.instant(), null, objects.count + " objects checked"
@@ -242,7 +245,7 @@ public final class PointWitness implements AutoCloseable {
         if (problem != null) {
             throw new ManifestException(ref.key(), problem, null);
         }
-        RestorePoint point = catalog.read(ref);
+        RestorePoint point = bases.read(ref);
         String structure = PointCatalog.structureProblem(point, ref.transaction());
         if (structure != null) {
             throw new ManifestException(ref.key(), structure, null);

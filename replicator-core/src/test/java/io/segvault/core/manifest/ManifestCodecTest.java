@@ -57,8 +57,8 @@ class ManifestCodecTest {
     void other_repository_or_format_is_refused() {
         byte[] ok = ManifestCodec.encode(point("segments/0000000003/" + SHA));
         assertThatThrownBy(() -> ManifestCodec.decodePoint(ok, "src", "other", layout)).hasMessageContaining("belongs to repository r");
-        String future = new String(ok, StandardCharsets.UTF_8).replaceAll("\"formatVersion\" : \\d", "\"formatVersion\" : 3");
-        assertThatThrownBy(() -> ManifestCodec.decodePoint(future.getBytes(), "src", "r", layout)).hasMessageContaining("format 3");
+        String future = new String(ok, StandardCharsets.UTF_8).replaceAll("\"formatVersion\" : \\d", "\"formatVersion\" : 4");
+        assertThatThrownBy(() -> ManifestCodec.decodePoint(future.getBytes(), "src", "r", layout)).hasMessageContaining("format 4");
         String old = new String(ok, StandardCharsets.UTF_8).replaceAll("\"formatVersion\" : \\d", "\"formatVersion\" : 1");
         assertThat(ManifestCodec.decodePoint(old.getBytes(), "src", "r", layout).formatVersion()).as("format 1 still reads").isEqualTo(1);
     }

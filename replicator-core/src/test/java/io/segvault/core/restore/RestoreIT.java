@@ -313,7 +313,7 @@ class RestoreIT {
         }
     }
 
-    private static void assertSameTree(Path expected, Path actual) throws IOException {
+    static void assertSameTree(Path expected, Path actual) throws IOException {
         try (Stream<Path> files = Files.walk(expected)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 Path other = actual.resolve(expected.relativize(f).toString());

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.manifest.ManifestCodec;
+import io.segvault.core.manifest.PointDeltas;
 import io.segvault.core.manifest.RestorePoint;
 import io.segvault.core.restore.PointCatalog;
 import io.segvault.core.restore.PointRef;
@@ -290,5 +291,63 @@ class PointWitnessTest {
         PointRef before = trusted().select(REPO, null, between, clock.instant(), false);
         assertThat(before.transaction()).isEqualTo(1);
         assertThat(trusted().select(REPO, null, null, clock.instant(), false).transaction()).isEqualTo(2);
+    }
+
+    @Test
+    void deltas_are_checked_in_full_against_the_point_the_witness_attested_even_when_a_forgery_took_the_bucket_chain() {
+        RestorePoint c1 = format3(point(1, null, segments(1)));
+        var p1 = put(c1);
+        try (PointWitness w = witness()) {
+            assertThat(w.pass(REPO).verdicts()).singleElement().extracting(Verdict::attested).isEqualTo(true);
+            List<RestorePoint.SegmentEntry> s2 = new ArrayList<>(c1.segments());
+            s2.add(segment(2, "segment 2", Duration.ofDays(30)));
+            RestorePoint f2 = format3(point(2, p1, s2));
+            var p2 = putBytes(ManifestCodec.encode(PointDeltas.diff(c1, f2)), 2);
+            assertThat(w.pass(REPO).verdicts()).singleElement().satisfies(v -> {
+                assertThat(v.attested()).as(v.detail()).isTrue();
+                assertThat(v.pointSha256()).as("the delta's own bytes").isEqualTo(p2.sha256());
+                assertThat(v.checks().objects()).as("the full list: 3 segments and 2 control files").isEqualTo(5);
+                assertThat(v.checks().readBackBytes()).as("only what the delta adds is read back")
+                        .isEqualTo(("segment 2config2hints.22").length());
+            });
+            // a forged successor written first (its new segment is not what it claims) takes the bucket's chain
+            List<RestorePoint.SegmentEntry> forged = new ArrayList<>(s2);
+            byte[] fake = "not segment 3".getBytes(StandardCharsets.UTF_8);
+            String claimed = ManifestCodec.sha256("segment 3".getBytes(StandardCharsets.UTF_8));
+            String rel = "segments/0000000003/" + claimed;
+            forged.add(new RestorePoint.SegmentEntry(3, rel, fake.length, claimed,
+                    store.squat(layout.repoPrefix(REPO) + rel, fake, claimed, clock.instant().plus(Duration.ofDays(30)))));
+            RestorePoint f3 = format3(point(3, p2, forged));
+            putBytes(ManifestCodec.encode(PointDeltas.diff(f2, f3)), 3);
+            // the agent's real delta on point 2
+            List<RestorePoint.SegmentEntry> s4 = new ArrayList<>(s2);
+            s4.add(segment(4, "segment 4", Duration.ofDays(30)));
+            RestorePoint f4 = format3(point(4, p2, s4));
+            var p4 = putBytes(ManifestCodec.encode(PointDeltas.diff(f2, f4)), 4);
+            // a delta naming a base nobody attested
+            RestorePoint f5 = format3(point(5, new RestorePoint.PreviousPoint(4, "e".repeat(64)), s4));
+            putBytes(ManifestCodec.encode(PointDeltas.diff(f4, f5)), 5);
+            List<Verdict> vs = w.pass(REPO).verdicts();
+            assertThat(vs).extracting(Verdict::transaction, Verdict::reason).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(3L, "checksum"), org.assertj.core.groups.Tuple.tuple(4L, null),
+                    org.assertj.core.groups.Tuple.tuple(5L, "inconsistent"));
+            assertThat(catalog.list(REPO)).filteredOn(r -> r.transaction() == 4).singleElement().extracting(PointRef::consistent)
+                    .as("the bucket's chain calls the real delta a fork").isEqualTo(false);
+            assertThat(vs.get(1).pointSha256()).isEqualTo(p4.sha256());
+        }
+    }
+
+    private static RestorePoint format3(RestorePoint p) {
+        return new RestorePoint(3, p.repo(), p.repoId(), p.transaction(), p.createdAt(), p.segmentsPerDir(), p.previous(),
+                p.segments(), p.control(), p.indexOmitted());
+    }
+
+    private RestorePoint.PreviousPoint putBytes(byte[] b, long t) {
+        String sha = ManifestCodec.sha256(b);
+        clock.shift(Duration.ofSeconds(1));
+        store.putOnce(new PutRequest(layout.point(REPO, t, sha), ObjectSource.ofBytes(b), sha,
+                Retention.compliance(clock.instant().plus(Duration.ofDays(30)))));
+        clock.shift(Duration.ofSeconds(1));
+        return new RestorePoint.PreviousPoint(t, sha);
     }
 }

@@ -1,0 +1,119 @@
+package io.segvault.core.replicate;
+
+import io.segvault.core.layout.BucketLayout;
+import io.segvault.core.manifest.ManifestCodec;
+import io.segvault.core.manifest.PointDeltas;
+import io.segvault.core.manifest.RestorePoint;
+import io.segvault.core.manifest.StoredPoint;
+import io.segvault.core.restore.PointCatalog;
+import io.segvault.core.restore.PointRef;
+import io.segvault.core.store.ObjectReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides how a new restore point is written (format 3): a delta against the previous point when that point is known in
+ * full and is in the consistent chain, fewer than {@link PointDeltas#MAX_DEPTH} deltas follow its checkpoint, and the
+ * delta is at most a quarter of the full point; a checkpoint (full point) otherwise. The previous point is the one this
+ * agent wrote last in this process, or else it is read back from the bucket's consistent chain (after a restart); either
+ * way it must be the head of the bucket's consistent chain when the delta is written.
+ */
+public final class PointEncoder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PointEncoder.class);
+
+    /** Kept across passes: a point version's bytes are judged once (only needed when the previous point is not remembered). */
+    private final PointCatalog catalog;
+    /** Per repository, the last point written (in full) and the keys of the points it depends on. */
+    private final Map<String, Written> last = new ConcurrentHashMap<>();
+
+    public PointEncoder(ObjectReader store, BucketLayout layout) {
+        this.catalog = new PointCatalog(store, layout);
+    }
+
+    /**
+     * A point ready to write.
+     *
+     * @param stored     what its bytes say (a checkpoint or a delta)
+     * @param bytes      its exact bytes
+     * @param full       the full point it stands for
+     * @param dependsOn  full keys of the points it depends on (its base back to the checkpoint; empty for a checkpoint)
+     */
+    public record Encoded(StoredPoint stored, byte[] bytes, RestorePoint full, List<String> dependsOn) {
+    }
+
+    private record Written(long transaction, String sha256, RestorePoint full, List<String> chain) {
+    }
+
+    /** Encodes {@code full} (format 3, its {@code previous} set) as a delta or a checkpoint. */
+    public Encoded encode(RestorePoint full) {
+        byte[] checkpoint = ManifestCodec.encode(full);
+        Written base = full.previous() == null ? null : base(full.repo(), full.previous()).orElse(null);
+        if (base == null || base.chain.size() > PointDeltas.MAX_DEPTH || !isHead(full.repo(), full.previous())) {
+            return new Encoded(StoredPoint.full(full), checkpoint, full, List.of());
+        }
+        StoredPoint delta = PointDeltas.diff(base.full, full);
+        byte[] bytes = ManifestCodec.encode(delta);
+        if (bytes.length > checkpoint.length / 4) {
+            return new Encoded(StoredPoint.full(full), checkpoint, full, List.of());
+        }
+        return new Encoded(delta, bytes, full, base.chain);
+    }
+
+    /** Records that {@code encoded} was written (or adopted) at {@code key} with bytes hashing to {@code sha256}. */
+    public void written(Encoded encoded, String key, String sha256) {
+        List<String> chain = new ArrayList<>();
+        chain.add(key);
+        chain.addAll(encoded.dependsOn());
+        RestorePoint full = encoded.full();
+        last.put(full.repo(), new Written(full.transaction(), sha256, full, List.copyOf(chain)));
+    }
+
+    /**
+     * Whether the previous point is the head of the bucket's consistent chain now, so that the new point joins the chain.
+     * Otherwise (a forged point took the chain first) the new point is inconsistent, and as a delta nobody could read it in
+     * full; a checkpoint can still be restored with the witness's attestation. One listing per point; each point version is
+     * read once by this catalog.
+     */
+    private boolean isHead(String repo, RestorePoint.PreviousPoint previous) {
+        try {
+            List<PointRef> chain = catalog.chain(repo);
+            return !chain.isEmpty() && chain.get(0).transaction() == previous.transaction()
+                    && previous.sha256().equals(chain.get(0).sha256());
+        } catch (RuntimeException e) {
+            LOG.info("{}: the chain cannot be listed ({}); writing a checkpoint", repo, e.toString());
+            return false;
+        }
+    }
+
+    /** The previous point in full: remembered, or read back through the bucket's consistent chain; empty if neither. */
+    private Optional<Written> base(String repo, RestorePoint.PreviousPoint previous) {
+        Written w = last.get(repo);
+        if (w != null && w.transaction == previous.transaction() && w.sha256.equals(previous.sha256())) {
+            return Optional.of(w);
+        }
+        try {
+            Optional<PointRef> ref = catalog.chain(repo).stream().filter(p -> p.transaction() == previous.transaction()
+                    && previous.sha256().equals(p.sha256())).findFirst();
+            if (ref.isEmpty()) {
+                return Optional.empty();
+            }
+            List<PointRef> deps = catalog.dependencies(ref.get());
+            if (deps.isEmpty()) {
+                return Optional.empty();
+            }
+            RestorePoint full = catalog.read(ref.get());
+            return Optional.of(new Written(previous.transaction(), previous.sha256(), full,
+                    deps.stream().map(PointRef::key).toList()));
+        } catch (RuntimeException e) {
+            LOG.info("{}: previous point {} cannot be read back from the chain ({}); writing a checkpoint", repo,
+                    previous.transaction(), e.toString());
+            return Optional.empty();
+        }
+    }
+}
