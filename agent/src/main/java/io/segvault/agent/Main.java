@@ -57,6 +57,7 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setParameterExceptionHandler(ErrorHandler.parameters(cl.getParameterExceptionHandler()));
         String unknown = UnknownCommand.find(cl, args);
         if (unknown != null) {
             // before picocli: it would print the top-level help and exit 0 for `segvault witnes --help`

@@ -1,5 +1,6 @@
 package io.segvault.agent.audit;
 
+import io.segvault.core.borg.ConfigParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
@@ -18,8 +19,8 @@ import java.util.Set;
 /**
  * Finds the Borg repositories below a directory: a directory is a repository when it has a {@code config} file with a
  * {@code [repository]} section (the search does not descend into a repository, nor deeper than {@value #MAX_DEPTH}
- * levels). The config is read as Python's configparser reads it: {@code key = value} or {@code key: value}, key names
- * case-insensitive, {@code #} and {@code ;} comment lines.
+ * levels). The config is read by core's {@link ConfigParser} (as Python's configparser reads it), leniently: lines
+ * it cannot parse are skipped and the append_only value is reported raw.
  */
 final class RepositoryScanner {
 
@@ -91,35 +92,9 @@ final class RepositoryScanner {
         return FileVisitResult.SKIP_SUBTREE;
     }
 
-    /** Reads the {@code [repository]} section of a borg config (LF or CRLF). */
+    /** Reads the {@code [repository]} section of a borg config (LF or CRLF) with core's lenient parser. */
     static Config readConfig(String text) {
-        boolean inRepository = false;
-        boolean seen = false;
-        String appendOnly = null;
-        for (String raw : text.split("\r?\n")) {
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
-                continue;
-            }
-            if (line.startsWith("[") && line.endsWith("]")) {
-                inRepository = line.equals("[repository]");
-                seen |= inRepository;
-                continue;
-            }
-            int sep = separator(line);
-            if (inRepository && sep > 0 && line.substring(0, sep).strip().equalsIgnoreCase("append_only")) {
-                appendOnly = line.substring(sep + 1).strip();
-            }
-        }
-        return new Config(seen, appendOnly);
-    }
-
-    private static int separator(String line) {
-        int eq = line.indexOf('=');
-        int colon = line.indexOf(':');
-        if (eq < 0) {
-            return colon;
-        }
-        return colon < 0 ? eq : Math.min(eq, colon);
+        ConfigParser.Section section = ConfigParser.repositorySection(text);
+        return new Config(section.present(), section.values().get("append_only"));
     }
 }

@@ -13,6 +13,8 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
@@ -30,6 +32,27 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
         }
         err.flush();
         return exitCode(e);
+    }
+
+    /**
+     * Parse errors: a value one of segvault's converters refused is printed like the errors above, as
+     * {@code OPTION: reason}, exit 2; every other parse error goes to {@code picocli}'s handler.
+     */
+    public static IParameterExceptionHandler parameters(IParameterExceptionHandler picocli) {
+        return (ex, args) -> {
+            if (!(ex.getCause() instanceof DurationConverter.BadValue) || !(ex.getArgSpec() instanceof OptionSpec option)) {
+                return picocli.handleParseException(ex, args);
+            }
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println("segvault " + cmd.getCommandName() + ": error: " + option.longestName() + ": "
+                    + ex.getCause().getMessage());
+            if (Arrays.asList(args).contains("--debug")) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCodes.USAGE;
+        };
     }
 
     public static int exitCode(Throwable e) {

@@ -3,13 +3,12 @@ package io.segvault.agent.commands;
 import io.segvault.agent.wiring.TrustSelection;
 import io.segvault.agent.wiring.Wiring;
 import io.segvault.agent.cli.DebugOption;
+import io.segvault.agent.cli.DurationConverter;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.agent.cli.StoreOptions;
 import io.segvault.agent.cli.TrustOptions;
-import io.segvault.agent.cli.ErrorHandler.UsageException;
 import io.segvault.core.witness.TrustedPoints;
-import io.segvault.core.config.Units;
 import io.segvault.core.gc.GarbageCollector;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -30,9 +29,9 @@ public final class GcCommand implements Callable<Integer> {
     @Option(names = "--repo", required = true, paramLabel = "NAME", description = "Repository name in the bucket.")
     String repo;
 
-    @Option(names = "--keep", required = true, paramLabel = "DURATION",
+    @Option(names = "--keep", required = true, paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Keep everything named by restore points written within this window (e.g. 90d); the newest point is always kept.")
-    String keep;
+    Duration keep;
 
     @Option(names = "--dry-run", description = "List what would be deleted; delete nothing.")
     boolean dryRun;
@@ -51,12 +50,7 @@ public final class GcCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Duration window;
-        try {
-            window = Units.duration(keep);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--keep: " + e.getMessage());
-        }
+        Duration window = keep;
         try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
             TrustedPoints trusted = TrustSelection.of(w, trust);
             if (!trusted.witnessConfigured()) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segvault.agent.wiring.RepoLocations;
 import io.segvault.agent.wiring.StateLock;
 import io.segvault.agent.wiring.Wiring;
+import io.segvault.agent.cli.ConfigOption;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.core.config.AgentConfig;
@@ -31,8 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
         + "cannot be opened is moved aside first (ledger.db.corrupt-<time>).")
 public final class ReconcileCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Agent config file (YAML).")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--repo", paramLabel = "NAME", description = "Only this repository (repeatable).")
     List<String> only;
@@ -45,7 +46,7 @@ public final class ReconcileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        AgentConfig cfg = AgentConfigLoader.load(config);
+        AgentConfig cfg = AgentConfigLoader.load(config.file);
         Map<String, Path> repos;
         try (RepoLocations locations = RepoLocations.open(cfg)) {
             repos = SyncCommand.select(RepoResolver.resolve(cfg, locations), only, cfg);

@@ -1,6 +1,7 @@
 package io.segvault.agent.commands;
 
 import io.segvault.agent.wiring.RepoLocations;
+import io.segvault.agent.cli.ConfigOption;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.agent.cli.Json;
@@ -30,8 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
         + "repository is up to date, 3 otherwise.")
 public final class StatusCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Agent config file (YAML).")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
@@ -44,7 +45,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AgentConfig cfg = AgentConfigLoader.load(config);
+        AgentConfig cfg = AgentConfigLoader.load(config.file);
         List<RepoStatus> rows = new ArrayList<>();
         try (RepoLocations locations = RepoLocations.open(cfg); Ledger ledger = Ledger.open(cfg.state())) {
             Map<String, Path> repos = RepoResolver.resolve(cfg, locations);

@@ -5,6 +5,7 @@ import io.segvault.agent.wiring.Preflight;
 import io.segvault.agent.wiring.RepoLocations;
 import io.segvault.agent.wiring.StateLock;
 import io.segvault.agent.wiring.Wiring;
+import io.segvault.agent.cli.ConfigOption;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ErrorHandler;
 import io.segvault.agent.cli.ErrorHandler.UsageException;
@@ -42,8 +43,8 @@ public final class SyncCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncCommand.class);
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Agent config file (YAML).")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--repo", paramLabel = "NAME", description = "Only this repository (repeatable).")
     List<String> only;
@@ -62,7 +63,7 @@ public final class SyncCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AgentConfig cfg = AgentConfigLoader.load(config);
+        AgentConfig cfg = AgentConfigLoader.load(config.file);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (RepoLocations locations = RepoLocations.open(cfg)) {

@@ -3,6 +3,7 @@ package io.segvault.agent.commands;
 import io.segvault.agent.wiring.TrustSelection;
 import io.segvault.agent.wiring.Wiring;
 import io.segvault.agent.cli.DebugOption;
+import io.segvault.agent.cli.DurationConverter;
 import io.segvault.agent.cli.ExitCodes;
 import io.segvault.agent.cli.Json;
 import io.segvault.agent.cli.StoreOptions;
@@ -11,7 +12,6 @@ import io.segvault.core.restore.PointRef;
 import io.segvault.core.witness.TrustedPoints;
 import java.util.ArrayList;
 import java.util.List;
-import io.segvault.core.config.Units;
 import io.segvault.core.verify.Problem;
 import io.segvault.core.verify.Verifier;
 import io.segvault.core.verify.VerifyReport;
@@ -39,9 +39,9 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--newest", description = "Only the newest restore point.")
     boolean newest;
 
-    @Option(names = "--horizon", paramLabel = "DURATION", defaultValue = "0s",
+    @Option(names = "--horizon", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
             description = "Every object must be locked at least this long from now (e.g. 7d; default ${DEFAULT-VALUE}).")
-    String horizon;
+    java.time.Duration horizon;
 
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
@@ -60,12 +60,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        java.time.Duration h;
-        try {
-            h = Units.duration(horizon);
-        } catch (IllegalArgumentException e) {
-            throw new io.segvault.agent.cli.ErrorHandler.UsageException("--horizon: " + e.getMessage());
-        }
+        java.time.Duration h = horizon;
         try (Wiring w = Wiring.forStore(store, Clock.systemUTC())) {
             TrustedPoints trusted = TrustSelection.of(w, trust);
             PointRef pick = newest && trusted.witnessConfigured() ? trusted.select(repo, "latest", null, w.clock().instant(),

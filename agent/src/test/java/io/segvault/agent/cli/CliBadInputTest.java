@@ -130,6 +130,15 @@ class CliBadInputTest {
     }
 
     @Test
+    void horizon_and_keep_that_are_no_durations_name_the_option_and_exit_2() {
+        for (String[] bad : new String[][] {{"verify", "--horizon", "7 days"}, {"gc", "--keep", "-1d"}}) {
+            Cli.Result r = refused(2, bad[0], "--repo", "r", "--bucket", "vault", "--endpoint", "http://127.0.0.1:9", bad[1], bad[2]);
+            assertThat(r.err()).as(bad[0]).startsWith("segvault " + bad[0] + ": error: " + bad[1] + ": '" + bad[2]
+                    + "' is not a duration").doesNotContain("Usage:").hasLineCount(1);
+        }
+    }
+
+    @Test
     void restore_refuses_a_time_in_the_future_and_contradicting_flags_before_asking_the_bucket() {
         Path target = tmp.resolve("restored");
         String future = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();

@@ -5,15 +5,33 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Reads the INI {@code config} of a Borg repository the way Python's {@code configparser} does for the values borg
  * writes: {@code [section]} headers, {@code key = value} or {@code key: value}, keys case-insensitive, indented
  * continuation lines (the base64 {@code key}), comment lines starting with {@code #} or {@code ;}.
  */
-final class ConfigParser {
+public final class ConfigParser {
 
     private ConfigParser() {
+    }
+
+    /**
+     * What a lenient read of a config finds: whether it has a {@code [repository]} section, and that section's raw
+     * values by lower-case key (empty when there is no such section).
+     */
+    public record Section(boolean present, Map<String, String> values) {
+    }
+
+    /**
+     * Reads the {@code [repository]} section like {@link #parse} but never throws: lines it cannot parse are skipped
+     * and values are returned raw, unchecked (for tools that report what a config says, e.g. the audit).
+     */
+    public static Section repositorySection(String text) {
+        Map<String, String> values = new HashMap<>();
+        boolean seen = readSection(text, values, line -> { });
+        return new Section(seen, Map.copyOf(values));
     }
 
     /** Parses {@code text} (the content of {@code file}) into a {@link RepoConfig}. */
@@ -43,6 +61,22 @@ final class ConfigParser {
 
     private static Map<String, String> repositorySection(Path file, String text) {
         Map<String, String> values = new HashMap<>();
+        boolean seen = readSection(text, values, line -> {
+            throw new BorgRepositoryException(file, file + ": not a Borg repository config (cannot parse line '"
+                    + abbreviate(line) + "')");
+        });
+        if (!seen) {
+            throw new BorgRepositoryException(file, file + ": not a Borg repository config (no [repository] section)");
+        }
+        return values;
+    }
+
+    /**
+     * Puts the {@code [repository]} section's values into {@code values}; hands each line that is neither a header, a
+     * comment nor {@code key = value} to {@code badLine} (which may throw) and skips it. Returns whether the section
+     * was there.
+     */
+    private static boolean readSection(String text, Map<String, String> values, Consumer<String> badLine) {
         String section = null;
         boolean seen = false;
         String lastKey = null;
@@ -62,18 +96,15 @@ final class ConfigParser {
             }
             int sep = separator(line);
             if (sep <= 0) {
-                throw new BorgRepositoryException(file, file + ": not a Borg repository config (cannot parse line '"
-                        + abbreviate(line) + "')");
+                badLine.accept(line);
+                continue;
             }
             lastKey = line.substring(0, sep).strip().toLowerCase(Locale.ROOT);
             if ("repository".equals(section)) {
                 values.put(lastKey, line.substring(sep + 1).strip());
             }
         }
-        if (!seen) {
-            throw new BorgRepositoryException(file, file + ": not a Borg repository config (no [repository] section)");
-        }
-        return values;
+        return seen;
     }
 
     private static int separator(String line) {

@@ -105,6 +105,18 @@ class BorgRepositoryTest {
     }
 
     @Test
+    void the_lenient_read_skips_odd_lines_and_keeps_values_raw() {
+        String odd = "[repository]\nthis line has no separator\nAppend_Only: maybe\n  continued = 1\n[other]\nx = 1\n";
+        assertThatThrownBy(() -> ConfigParser.parse(tmp.resolve("config"), odd))
+                .hasMessageContaining("cannot parse line 'this line has no separator'");
+        ConfigParser.Section s = ConfigParser.repositorySection(odd);
+        assertThat(s.present()).isTrue();
+        assertThat(s.values()).isEqualTo(java.util.Map.of("append_only", "maybe"));
+        assertThat(ConfigParser.repositorySection("[other]\nappend_only = 1\n"))
+                .isEqualTo(new ConfigParser.Section(false, java.util.Map.of()));
+    }
+
+    @Test
     void committed_transaction_is_the_highest_non_empty_index() throws IOException {
         FakeRepo fake = FakeRepo.create(tmp.resolve("repo"), 1000);
         BorgRepository repo = BorgRepository.open(fake.dir());
