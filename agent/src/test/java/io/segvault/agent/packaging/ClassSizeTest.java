@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -17,18 +16,12 @@ class ClassSizeTest {
 
     private static final int MAX_LINES = 300;
 
-    /**
-     * Known exceptions, each still to be split: PointWitness (its checks from its pass), RepositoryFollower (its directory
-     * watching from its discovery and rescans), PointChain (its delta rules from its ordering).
-     */
-    private static final Set<String> KNOWN = Set.of("PointWitness.java", "RepositoryFollower.java", "PointChain.java");
-
     @Test
     void no_main_class_over_300_lines() throws IOException {
         Map<String, Long> tooLong = new TreeMap<>();
         for (String module : new String[] {"replicator-core", "agent"}) {
             try (Stream<Path> files = Files.walk(ProjectFiles.root().resolve(module).resolve("src/main/java"))) {
-                files.filter(p -> p.toString().endsWith(".java") && !KNOWN.contains(p.getFileName().toString()))
+                files.filter(p -> p.toString().endsWith(".java"))
                         .forEach(p -> {
                             long lines = lines(p);
                             if (lines > MAX_LINES) {

@@ -3,16 +3,10 @@ package io.segvault.core.follow;
 import io.segvault.core.borg.BorgRepository;
 import io.segvault.core.borg.BorgRepositoryException;
 import io.segvault.core.util.ThreadPools;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -73,14 +67,12 @@ public final class RepositoryFollower implements AutoCloseable {
 
     private final Map<Path, Followed> repos = new ConcurrentHashMap<>();
     private final Set<Path> configured;
-    private final Map<WatchKey, Path> watched = new ConcurrentHashMap<>();
     private final Set<Path> pending = ConcurrentHashMap.newKeySet();
     private final Map<Path, String> reported = new ConcurrentHashMap<>();
     private final Object discoveryLock = new Object();
-    private WatchService watchService;
+    private final DirectoryWatch watch;
     private ScheduledExecutorService timer;
     private ExecutorService notifier;
-    private Thread watcher;
     private volatile boolean closed;
     private volatile Instant lastRescan;
 
@@ -91,6 +83,7 @@ public final class RepositoryFollower implements AutoCloseable {
         this.globs = config.globs().stream().map(RepoGlob::new).toList();
         this.configured = config.repos().stream().map(p -> p.toAbsolutePath().normalize())
                 .collect(Collectors.toUnmodifiableSet());
+        this.watch = new DirectoryWatch(this::created, this::overflowed, config.rescanInterval());
     }
 
     /**
@@ -106,13 +99,7 @@ public final class RepositoryFollower implements AutoCloseable {
         timer = pools.scheduled("segvault-follow-timer", 1);
         notifier = pools.fixed("segvault-follow-notify", 1);
         if (config.useEvents()) {
-            try {
-                watchService = FileSystems.getDefault().newWatchService();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create a file system watch service", e);
-            }
-            watcher = pools.thread("segvault-follow-watch", this::watchLoop);
-            watcher.start();
+            watch.start(pools);
         }
         discover();
         long period = config.rescanInterval().toMillis();
@@ -135,21 +122,12 @@ public final class RepositoryFollower implements AutoCloseable {
             return;
         }
         closed = true;
-        if (watchService != null) {
-            try {
-                watchService.close();
-            } catch (IOException e) {
-                LOG.debug("closing the watch service failed", e);
-            }
-        }
+        watch.close();
         for (ExecutorService executor : new ExecutorService[] {timer, notifier}) {
             if (executor != null) {
                 executor.shutdownNow();
                 awaitQuietly(executor);
             }
-        }
-        if (watcher != null) {
-            watcher.interrupt();
         }
     }
 
@@ -179,8 +157,8 @@ public final class RepositoryFollower implements AutoCloseable {
     /** (With events) watches where new repositories may appear, then adds new repositories and drops vanished ones. */
     private void discover() {
         synchronized (discoveryLock) {
-            if (watchService != null) {
-                globs.forEach(g -> g.parents().forEach(this::watch));
+            if (watch.active()) {
+                globs.forEach(g -> g.parents().forEach(watch::watch));
             }
             Set<Path> found = new LinkedHashSet<>(configured);
             globs.forEach(g -> found.addAll(g.expand()));
@@ -206,7 +184,7 @@ public final class RepositoryFollower implements AutoCloseable {
             if (closed || repos.containsKey(dir)) {
                 return;
             }
-            WatchKey key = Files.isDirectory(dir) ? watch(dir) : null;
+            WatchKey key = Files.isDirectory(dir) ? watch.watch(dir) : null;
             try {
                 BorgRepository.open(dir);
             } catch (BorgRepositoryException e) {
@@ -225,65 +203,22 @@ public final class RepositoryFollower implements AutoCloseable {
     private void forget(Path repo) {
         Followed followed = repos.remove(repo);
         if (followed != null && followed.key() != null) {
-            watched.remove(followed.key());
-            followed.key().cancel();
+            watch.cancel(followed.key());
         }
         LOG.warn("stopped following {}: it is no longer a Borg repository (removed or moved?)", repo);
     }
 
-    /** Registers {@code dir} for creation events (which include renames into it); null without events. */
-    private WatchKey watch(Path dir) {
-        if (watchService == null) {
-            return null;
-        }
-        try {
-            WatchKey key = dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE);
-            watched.put(key, dir);
-            return key;
-        } catch (ClosedWatchServiceException e) {
-            return null;
-        } catch (IOException e) {
-            LOG.warn("cannot watch {} for changes; relying on the rescan every {}: {}", dir, config.rescanInterval(),
-                    e.toString());
-            return null;
+    /** Events were lost: every repository may have changed, and new ones may have appeared. */
+    private void overflowed() {
+        LOG.info("file system event queue overflowed; checking every repository");
+        repositories().forEach(this::schedule);
+        if (!closed) {
+            timer.execute(this::discover);
         }
     }
 
-    private void watchLoop() {
-        while (!closed) {
-            WatchKey key;
-            try {
-                key = watchService.take();
-            } catch (ClosedWatchServiceException | InterruptedException e) {
-                return;
-            }
-            Path dir = watched.get(key);
-            for (WatchEvent<?> event : key.pollEvents()) {
-                try {
-                    handle(dir, event);
-                } catch (RuntimeException e) {
-                    LOG.warn("handling file system event {} in {} failed", event.kind(), dir, e);
-                }
-            }
-            if (!key.reset()) {
-                watched.remove(key);
-            }
-        }
-    }
-
-    private void handle(Path dir, WatchEvent<?> event) {
-        if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-            LOG.info("file system event queue overflowed; checking every repository");
-            repositories().forEach(this::schedule);
-            if (!closed) {
-                timer.execute(this::discover);
-            }
-            return;
-        }
-        if (dir == null) {
-            return;
-        }
-        String name = event.context().toString();
+    /** {@code name} appeared in the watched {@code dir}: a commit of a repository, or a repository (to be). */
+    private void created(Path dir, String name) {
         boolean signal = INDEX.matcher(name).matches();
         if (repos.containsKey(dir)) {
             if (signal) {

@@ -56,7 +56,7 @@ final class DeltaWalk {
         while (!deltas.isEmpty()) {
             full = PointDeltas.apply(full, deltas.pop(), ref.key());
         }
-        String problem = PointChain.structureProblem(full, ref.transaction());
+        String problem = PointStructure.structureProblem(full, ref.transaction());
         if (problem != null) {
             throw new ManifestException(ref.key(), "materialized: " + problem, null);
         }

@@ -223,7 +223,7 @@ public final class PointCatalog {
      * above T, ascending numbers, control files of T. Null when it holds; else what is wrong.
      */
     public static String structureProblem(RestorePoint point, long keyTransaction) {
-        return PointChain.structureProblem(point, keyTransaction);
+        return PointStructure.structureProblem(point, keyTransaction);
     }
 
     /** What a point version's bytes say, read and judged once per version per catalog. */

@@ -1,13 +1,7 @@
 package io.segvault.core.witness;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,27 +9,19 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.layout.InvalidKeyException;
-import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.ManifestException;
 import io.segvault.core.manifest.RestorePoint;
 import io.segvault.core.restore.PointCatalog;
 import io.segvault.core.restore.PointRef;
-import io.segvault.core.store.ObjectConflictException;
-import io.segvault.core.store.ObjectNotFoundException;
-import io.segvault.core.store.StoredObject;
-import io.segvault.core.store.ObjectSource;
 import io.segvault.core.store.ObjectReader;
 import io.segvault.core.store.ObjectVersion;
 import io.segvault.core.store.OnceWriter;
-import io.segvault.core.store.PutRequest;
-import io.segvault.core.store.Retention;
 
 /**
  * The witness's checks of every new restore point of a repository, and its signed verdicts. A point is attested only
@@ -73,11 +59,9 @@ public final class PointWitness implements AutoCloseable {
     public record Pass(String repo, List<Verdict> verdicts, String waiting, int foreign) {
     }
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final PointCatalog catalog;
     private final ObjectReader store;
-    private final OnceWriter verdictWriter;
+    private final VerdictWrites verdictWrites;
     private final BucketLayout layout;
     private final WitnessLayout witnessLayout;
     private final KeyPair key;
@@ -102,16 +86,13 @@ public final class PointWitness implements AutoCloseable {
     private record Outcome(Verdict verdict, String waiting) {
     }
 
-    private record Obj(String key, String versionId, long size, String sha256) {
-    }
-
     // eight parameters: the witness's collaborators (reads, its one write, key, state, drills, metrics, clock) and settings,
     // each needed by the checks; grouping them would only hide what the witness depends on
     public PointWitness(PointCatalog catalog, OnceWriter verdictWriter, KeyPair key, Path stateDir, DrillRunner drills,
                         WitnessMetrics metrics, Clock clock, Settings settings) {
         this.catalog = catalog;
         this.store = catalog.store();
-        this.verdictWriter = verdictWriter;
+        this.verdictWrites = new VerdictWrites(verdictWriter, clock, settings.verdictRetention());
         this.layout = catalog.layout();
         this.witnessLayout = new WitnessLayout(layout);
         this.key = key;
@@ -193,12 +174,12 @@ public final class PointWitness implements AutoCloseable {
         } catch (ManifestException e) {
             return refuse(ref, firstSeen, "inconsistent", e.getMessage(), m);
         }
-        String order = orderProblem(ref, point, m.last, firstSeen, previousListing);
+        String order = ChainCheck.orderProblem(ref, point, m.last, firstSeen, previousListing, settings.clockSkew());
         if (order != null) {
             return refuse(ref, firstSeen, order.startsWith("fork:") ? "fork" : "order", order.substring(order.indexOf(':') + 2), m);
         }
-        ObjectCheck objects = new ObjectCheck(repo);
-        String[] problem = objects.run(ref, point);
+        ObjectCheck objects = new ObjectCheck(store, state, budget, metrics, settings, repo);
+        String[] problem = objects.run(ref, point, layout.repoPrefix(repo), clock.instant());
         if (problem != null && problem[0].equals("wait")) {
             return new Outcome(null, problem[1]);
         }
@@ -233,15 +214,7 @@ public final class PointWitness implements AutoCloseable {
      * the last attested point out. Only the very first attestation of a repository also asks the bucket's chain.
      */
     private RestorePoint readOwnChain(PointRef ref, Memory m) {
-        String problem = null;
-        if (ref.sha256() == null) {
-            problem = ref.problem();
-        } else if (layout.parse(ref.key()) instanceof BucketLayout.PointKey pk && pk.sha256() != null
-                && !pk.sha256().equals(ref.sha256())) {
-            problem = "version " + ref.versionId() + " hashes to " + ref.sha256() + ", not the SHA-256 its key names";
-        } else if (m.last == null && !ref.consistent()) {
-            problem = ref.problem() + " (the first point a witness attests must be part of the bucket's consistent chain)";
-        }
+        String problem = ChainCheck.bytesProblem(ref, layout, m.last == null);
         if (problem != null) {
             throw new ManifestException(ref.key(), problem, null);
         }
@@ -263,33 +236,6 @@ public final class PointWitness implements AutoCloseable {
         return point;
     }
 
-    /** "fork: …" or "order: …" when the point does not continue the attested chain in time and order; null when it does. */
-    private String orderProblem(PointRef ref, RestorePoint point, Verdict last, Instant firstSeen, Instant previousListing) {
-        if (last != null) {
-            RestorePoint.PreviousPoint prev = point.previous();
-            if (prev == null || prev.transaction() != last.transaction() || !prev.sha256().equals(last.pointSha256())) {
-                return "fork: it names " + (prev == null ? "no previous point" : "transaction " + prev.transaction() + " ("
-                        + prev.sha256() + ")") + " as its previous point, but the last point the witness attested is transaction "
-                        + last.transaction() + " (" + last.pointSha256() + ")";
-            }
-            if (point.transaction() <= last.transaction()) {
-                return "order: transaction " + point.transaction() + " is not above the last attested transaction " + last.transaction();
-            }
-            if (!ref.written().isAfter(last.pointWritten())) {
-                return "order: the server wrote it at " + ref.written() + ", not after the last attested point (" + last.pointWritten()
-                        + ")";
-            }
-        }
-        if (ref.written().isAfter(firstSeen.plus(settings.clockSkew()))) {
-            return "order: the server says it was written at " + ref.written() + ", after the witness first saw it at " + firstSeen;
-        }
-        if (previousListing != null && ref.written().isBefore(previousListing.minus(settings.clockSkew()))) {
-            return "order: the server says it was written at " + ref.written() + ", but it was not there when the witness listed "
-                    + "the repository at " + previousListing;
-        }
-        return null;
-    }
-
     private static Verdict.Link link(Verdict last) {
         return last == null ? null : new Verdict.Link(last.transaction(), last.pointSha256());
     }
@@ -302,7 +248,7 @@ public final class PointWitness implements AutoCloseable {
     private void record(String repo, Memory m, Verdict v) {
         String objectKey = v.attested() ? witnessLayout.attestation(repo, v.transaction(), v.pointSha256())
                 : witnessLayout.refusal(repo, v.transaction(), v.pointKey(), v.pointVersionId());
-        write(objectKey, VerdictCodec.sign(v, key.getPrivate()));
+        verdictWrites.write(objectKey, VerdictCodec.sign(v, key.getPrivate()));
         m.decided.add(new Attestations.PointId(v.pointKey(), v.pointVersionId()));
         if (v.attested()) {
             m.last = v;
@@ -310,20 +256,6 @@ public final class PointWitness implements AutoCloseable {
             metrics.attested(repo, v.pointWritten(), v.checks().lockHorizon());
         } else {
             metrics.refused(repo, v.reason());
-        }
-    }
-
-    private void write(String objectKey, byte[] bytes) {
-        Retention lock = Retention.compliance(clock.instant().plus(settings.verdictRetention()));
-        String sha = ManifestCodec.sha256(bytes);
-        try {
-            verdictWriter.putOnce(new PutRequest(objectKey, ObjectSource.ofBytes(bytes), sha, lock));
-        } catch (ObjectConflictException e) {
-            // somebody wrote there first (the agent's identity may not): the signature, not the key, makes a verdict
-            byte[] suffix = new byte[8];
-            RANDOM.nextBytes(suffix);
-            String alternative = objectKey + "~" + HexFormat.of().formatHex(suffix);
-            verdictWriter.putOnce(new PutRequest(alternative, ObjectSource.ofBytes(bytes), sha, lock));
         }
     }
 
@@ -342,100 +274,6 @@ public final class PointWitness implements AutoCloseable {
             }
         }
         return n;
-    }
-
-    /** The object checks of one point: existence, size, lock and bytes. */
-    private final class ObjectCheck {
-        final String repo;
-        int count;
-        long bytes;
-        long readBack;
-        Instant horizon;
-
-        ObjectCheck(String repo) {
-            this.repo = repo;
-        }
-
-        /** Null when every object passed; else {reason, detail}, or {"wait", why} when the budget ran out. */
-        String[] run(PointRef ref, RestorePoint point) {
-            Instant minLock = clock.instant().plus(settings.horizon());
-            var head = store.head(ref.key(), ref.versionId());
-            if (!head.lockedAsAsked(Retention.compliance(minLock))) {
-                return new String[] {"lock", ref.key() + " version " + ref.versionId() + " is locked " + head.lockMode() + " until "
-                        + head.retainUntil() + "; the witness requires COMPLIANCE until at least " + minLock};
-            }
-            horizon = head.retainUntil();
-            List<Obj> objs = new ArrayList<>();
-            String base = layout.repoPrefix(repo);
-            point.segments().forEach(s -> objs.add(new Obj(base + s.key(), s.versionId(), s.size(), s.sha256())));
-            point.control().forEach(c -> objs.add(new Obj(base + c.key(), c.versionId(), c.size(), c.sha256())));
-            for (Obj o : objs) {
-                String[] p = check(o, minLock);
-                if (p != null) {
-                    return p;
-                }
-            }
-            return null;
-        }
-
-        private String[] check(Obj o, Instant minLock) {
-            count++;
-            bytes += o.size();
-            WitnessState.Checked c = state.checked(o.key(), o.versionId());
-            boolean hashed = c != null && c.sha256().equals(o.sha256()) && c.size() == o.size();
-            if (hashed && !c.retainUntil().isBefore(minLock)) {
-                horizon = min(horizon, c.retainUntil());
-                return null;
-            }
-            String what = o.key() + " version " + o.versionId();
-            StoredObject head;
-            try {
-                head = store.head(o.key(), o.versionId());
-            } catch (ObjectNotFoundException e) {
-                return new String[] {"object", what + " does not exist"};
-            }
-            if (head.size() != o.size()) {
-                return new String[] {"object", what + " is " + head.size() + " bytes; the point says " + o.size()};
-            }
-            if (!head.lockedAsAsked(Retention.compliance(minLock))) {
-                return new String[] {"lock", what + " is locked " + head.lockMode() + " until " + head.retainUntil()
-                        + "; the witness requires COMPLIANCE until at least " + minLock};
-            }
-            String sha = hashed ? c.sha256() : null;
-            if (sha == null) {
-                if (!budget.take(o.size())) {
-                    return new String[] {"wait", "read-back budget of " + settings.readBackPerHour() + " bytes/hour used up at " + what};
-                }
-                sha = hash(o);
-                readBack += o.size();
-                metrics.readBack(repo, o.size());
-            }
-            state.checked(o.key(), o.versionId(), new WitnessState.Checked(sha, o.size(), head.retainUntil()));
-            if (!sha.equals(o.sha256())) {
-                return new String[] {"checksum", what + " hashes to " + sha + "; the point says " + o.sha256()};
-            }
-            horizon = min(horizon, head.retainUntil());
-            return null;
-        }
-
-        private String hash(Obj o) {
-            try (InputStream in = store.get(o.key(), o.versionId(), 0, -1)) {
-                MessageDigest d = MessageDigest.getInstance("SHA-256");
-                byte[] buf = new byte[1 << 16];
-                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                    d.update(buf, 0, n);
-                }
-                return HexFormat.of().formatHex(d.digest());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read back " + o.key() + " version " + o.versionId(), e);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static Instant min(Instant a, Instant b) {
-        return a == null || b.isBefore(a) ? b : a;
     }
 
     @Override
