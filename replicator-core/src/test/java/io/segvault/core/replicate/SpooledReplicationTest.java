@@ -20,10 +20,13 @@ import io.segvault.core.store.memory.InMemoryObjectStore;
 import io.segvault.test.ShiftableClock;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
@@ -135,12 +138,21 @@ class SpooledReplicationTest {
         }
     }
 
+    /**
+     * Flips one byte of a spool copy in place. Never creates the file: a copy released between the listing and this call
+     * is gone (a {@code RandomAccessFile} in "rw" mode would create an empty stray file the spool knows nothing of).
+     */
     private static void flipByte(Path file, long at) {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(at);
-            int b = f.read();
-            f.seek(at);
-            f.write(b ^ 0xff);
+        try (FileChannel f = FileChannel.open(file, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            if (f.read(b, at) == 1) {
+                b.put(0, (byte) (b.get(0) ^ 0xff));
+                b.rewind();
+                f.write(b, at);
+            }
+        } catch (NoSuchFileException e) {
+            // released meanwhile: nothing to corrupt
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
