@@ -77,6 +77,7 @@ public final class PointWriter {
             point = new RestorePoint(point.formatVersion(), repo, repoId, t, stored.lastModified(), point.segmentsPerDir(),
                     previous, segs, ctls, indexOmitted);
         } else {
+            reportForeignHead(repo, t, encoded);
             stored = writer.put(layout.point(repo, t, sha), bytes, sha);
         }
         String key = stored.key();
@@ -94,6 +95,19 @@ public final class PointWriter {
         metrics.offsiteTransaction(repo, t);
         LOG.info("{}: restore point {} written ({} segments, {} objects uploaded, {} bytes)", repo, t, segs.size(),
                 batch.uploaded.get(), batch.bytes.get());
+    }
+
+    /**
+     * The bucket's consistent chain ends in a point this agent did not record (written by whoever holds its credential),
+     * so the point about to be written cannot join the chain: without a witness, {@code latest} stays on that point.
+     */
+    private void reportForeignHead(String repo, long t, PointEncoder.Encoded encoded) {
+        if (encoded.foreignHead() != null) {
+            RestorePoint.PreviousPoint previous = encoded.full().previous();
+            tamper.foreignObject(repo, t, encoded.foreignHead() + " is the head of the consistent chain, but this agent's "
+                    + "previous point is " + previous.transaction() + " (SHA-256 " + previous.sha256() + "): a point it did not "
+                    + "write took the chain; point " + t + " is written as a checkpoint outside the chain");
+        }
     }
 
     /**
