@@ -59,16 +59,27 @@ public final class PointEncoder {
         Optional<PointRef> head = previous == null ? Optional.empty() : head(full.repo());
         String foreignHead = head.filter(h -> h.transaction() != previous.transaction() || !previous.sha256().equals(h.sha256()))
                 .map(PointRef::key).orElse(null);
-        Written base = head.isEmpty() || foreignHead != null ? null : base(full.repo(), previous).orElse(null);
-        if (base == null || base.chain.size() > PointDeltas.MAX_DEPTH) {
+        Optional<Encoded> delta = head.isEmpty() || foreignHead != null ? Optional.empty() : deltaOnPrevious(full);
+        if (delta.isEmpty() || delta.get().bytes().length > checkpoint.length / 4) {
             return new Encoded(StoredPoint.full(full), checkpoint, full, List.of(), foreignHead);
         }
-        StoredPoint delta = PointDeltas.diff(base.full, full);
-        byte[] bytes = ManifestCodec.encode(delta);
-        if (bytes.length > checkpoint.length / 4) {
-            return new Encoded(StoredPoint.full(full), checkpoint, full, List.of(), null);
+        return delta.get();
+    }
+
+    /**
+     * {@code full} as a delta on its previous point, whatever the chain's head: also how a pass that stopped after writing
+     * its point and before recording it may have written it (that point is then the head, and is adopted, not foreign).
+     * Empty when the previous point cannot be read in full or {@link PointDeltas#MAX_DEPTH} deltas already follow its
+     * checkpoint.
+     */
+    public Optional<Encoded> deltaOnPrevious(RestorePoint full) {
+        if (full.previous() == null) {
+            return Optional.empty();
         }
-        return new Encoded(delta, bytes, full, base.chain, null);
+        return base(full.repo(), full.previous()).filter(b -> b.chain.size() <= PointDeltas.MAX_DEPTH).map(b -> {
+            StoredPoint d = PointDeltas.diff(b.full, full);
+            return new Encoded(d, ManifestCodec.encode(d), full, b.chain, null);
+        });
     }
 
     /** Records that {@code encoded} was written (or adopted) at {@code key} with bytes hashing to {@code sha256}. */
