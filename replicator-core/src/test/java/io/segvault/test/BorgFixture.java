@@ -221,6 +221,18 @@ public final class BorgFixture {
         }
     }
 
+    /** Writes {@code bytes} pseudo-random bytes of {@code seed} to {@code file} (parents created): one small commit's data. */
+    public static void writeRandom(Path file, int bytes, long seed) {
+        byte[] b = new byte[bytes];
+        new Random(seed).nextBytes(b);
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, b);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void write(Path file, byte[] data) throws IOException {
         Files.createDirectories(file.getParent());
         Files.write(file, data);

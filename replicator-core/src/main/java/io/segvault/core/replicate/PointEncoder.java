@@ -43,8 +43,10 @@ public final class PointEncoder {
      * @param bytes      its exact bytes
      * @param full       the full point it stands for
      * @param dependsOn  full keys of the points it depends on (its base back to the checkpoint; empty for a checkpoint)
+     * @param foreignHead the key of the bucket's consistent head when that is not the previous point (a point this agent
+     *                    did not record took the chain: the new point cannot join it), else null
      */
-    public record Encoded(StoredPoint stored, byte[] bytes, RestorePoint full, List<String> dependsOn) {
+    public record Encoded(StoredPoint stored, byte[] bytes, RestorePoint full, List<String> dependsOn, String foreignHead) {
     }
 
     private record Written(long transaction, String sha256, RestorePoint full, List<String> chain) {
@@ -53,16 +55,31 @@ public final class PointEncoder {
     /** Encodes {@code full} (format 3, its {@code previous} set) as a delta or a checkpoint. */
     public Encoded encode(RestorePoint full) {
         byte[] checkpoint = ManifestCodec.encode(full);
-        Written base = full.previous() == null ? null : base(full.repo(), full.previous()).orElse(null);
-        if (base == null || base.chain.size() > PointDeltas.MAX_DEPTH || !isHead(full.repo(), full.previous())) {
-            return new Encoded(StoredPoint.full(full), checkpoint, full, List.of());
+        RestorePoint.PreviousPoint previous = full.previous();
+        Optional<PointRef> head = previous == null ? Optional.empty() : head(full.repo());
+        String foreignHead = head.filter(h -> h.transaction() != previous.transaction() || !previous.sha256().equals(h.sha256()))
+                .map(PointRef::key).orElse(null);
+        Optional<Encoded> delta = head.isEmpty() || foreignHead != null ? Optional.empty() : deltaOnPrevious(full);
+        if (delta.isEmpty() || delta.get().bytes().length > checkpoint.length / 4) {
+            return new Encoded(StoredPoint.full(full), checkpoint, full, List.of(), foreignHead);
         }
-        StoredPoint delta = PointDeltas.diff(base.full, full);
-        byte[] bytes = ManifestCodec.encode(delta);
-        if (bytes.length > checkpoint.length / 4) {
-            return new Encoded(StoredPoint.full(full), checkpoint, full, List.of());
+        return delta.get();
+    }
+
+    /**
+     * {@code full} as a delta on its previous point, whatever the chain's head: also how a pass that stopped after writing
+     * its point and before recording it may have written it (that point is then the head, and is adopted, not foreign).
+     * Empty when the previous point cannot be read in full or {@link PointDeltas#MAX_DEPTH} deltas already follow its
+     * checkpoint.
+     */
+    public Optional<Encoded> deltaOnPrevious(RestorePoint full) {
+        if (full.previous() == null) {
+            return Optional.empty();
         }
-        return new Encoded(delta, bytes, full, base.chain);
+        return base(full.repo(), full.previous()).filter(b -> b.chain.size() <= PointDeltas.MAX_DEPTH).map(b -> {
+            StoredPoint d = PointDeltas.diff(b.full, full);
+            return new Encoded(d, ManifestCodec.encode(d), full, b.chain, null);
+        });
     }
 
     /** Records that {@code encoded} was written (or adopted) at {@code key} with bytes hashing to {@code sha256}. */
@@ -75,19 +92,18 @@ public final class PointEncoder {
     }
 
     /**
-     * Whether the previous point is the head of the bucket's consistent chain now, so that the new point joins the chain.
-     * Otherwise (a forged point took the chain first) the new point is inconsistent, and as a delta nobody could read it in
-     * full; a checkpoint can still be restored with the witness's attestation. One listing per point; each point version is
-     * read once by this catalog.
+     * The head of the bucket's consistent chain now; a new point joins the chain only as its successor. When the head is
+     * not the previous point (a forged point took the chain first), the new point is inconsistent, and as a delta nobody
+     * could read it in full; a checkpoint can still be restored with the witness's attestation. Empty when the chain is
+     * empty or cannot be listed (then a checkpoint is written). One listing per point; each point version is read once by
+     * this catalog.
      */
-    private boolean isHead(String repo, RestorePoint.PreviousPoint previous) {
+    private Optional<PointRef> head(String repo) {
         try {
-            List<PointRef> chain = catalog.chain(repo);
-            return !chain.isEmpty() && chain.get(0).transaction() == previous.transaction()
-                    && previous.sha256().equals(chain.get(0).sha256());
+            return catalog.chain(repo).stream().findFirst();
         } catch (RuntimeException e) {
             LOG.info("{}: the chain cannot be listed ({}); writing a checkpoint", repo, e.toString());
-            return false;
+            return Optional.empty();
         }
     }
 

@@ -69,15 +69,23 @@ public final class PointWriter {
         RestorePoint point = new RestorePoint(ManifestCodec.FORMAT_VERSION, repo, repoId, t, clock.instant(),
                 snap.config().segmentsPerDir(), previous, segs, ctls, indexOmitted);
         PointEncoder.Encoded encoded = encoder.encode(point);
-        byte[] bytes = encoded.bytes();
-        String sha = ManifestCodec.sha256(bytes);
-        StoredObject stored = existingPoint(repo, encoded.stored()).orElse(null);
-        if (stored != null) {
+        List<PointEncoder.Encoded> forms = new ArrayList<>(List.of(encoded));
+        if (encoded.foreignHead() != null) {
+            encoder.deltaOnPrevious(point).ifPresent(forms::add); // the head may be this agent's own, unrecorded delta
+        }
+        Adopted adopted = existingPoint(repo, t, forms).orElse(null);
+        StoredObject stored = null;
+        String sha = null;
+        if (adopted != null) {
+            encoded = adopted.form();
+            stored = adopted.object();
             sha = stored.sha256();
             point = new RestorePoint(point.formatVersion(), repo, repoId, t, stored.lastModified(), point.segmentsPerDir(),
                     previous, segs, ctls, indexOmitted);
         } else {
-            stored = writer.put(layout.point(repo, t, sha), bytes, sha);
+            reportForeignHead(repo, t, encoded);
+            sha = ManifestCodec.sha256(encoded.bytes());
+            stored = writer.put(layout.point(repo, t, sha), encoded.bytes(), sha);
         }
         String key = stored.key();
         encoder.written(encoded, key, sha);
@@ -97,12 +105,25 @@ public final class PointWriter {
     }
 
     /**
-     * A point for the same transaction with exactly this content (previous link, identity, every entry) already in the
-     * bucket: this agent wrote it in a pass that stopped before recording it. Adopting it keeps the chain linear. Any
+     * The bucket's consistent chain ends in a point this agent did not record (written by whoever holds its credential),
+     * so the point about to be written cannot join the chain: without a witness, {@code latest} stays on that point.
+     */
+    private void reportForeignHead(String repo, long t, PointEncoder.Encoded encoded) {
+        if (encoded.foreignHead() != null) {
+            RestorePoint.PreviousPoint previous = encoded.full().previous();
+            tamper.foreignObject(repo, t, encoded.foreignHead() + " is the head of the consistent chain, but this agent's "
+                    + "previous point is " + previous.transaction() + " (SHA-256 " + previous.sha256() + "): a point it did not "
+                    + "write took the chain; point " + t + " is written as a checkpoint outside the chain");
+        }
+    }
+
+    /**
+     * A point for the same transaction with exactly this content (previous link, identity, every entry) in one of the
+     * {@code forms} this agent may have written it in, already in the bucket: this agent wrote it in a pass that stopped
+     * before recording it. Adopting it keeps the chain linear. Any
      * other point under T is somebody else's: a tamper event (it loses to the chain rules or wins only if written first).
      */
-    private Optional<StoredObject> existingPoint(String repo, StoredPoint mine) {
-        long t = mine.point().transaction();
+    private Optional<Adopted> existingPoint(String repo, long t, List<PointEncoder.Encoded> forms) {
         String prefix = layout.pointsPrefix(repo) + BucketLayout.pad(t) + "-";
         for (ObjectVersion v : reader.listVersions(prefix)) {
             if (v.deleteMarker() || v.size() > 256L * 1024 * 1024) {
@@ -112,12 +133,13 @@ public final class PointWriter {
                 byte[] b = in.readAllBytes();
                 StoredPoint other = ManifestCodec.decode(b, v.key(), repo, layout);
                 String sha = ManifestCodec.sha256(b);
-                if (v.key().equals(layout.point(repo, t, sha)) && mine.delta() == other.delta()
-                        && mine.removed().equals(other.removed()) && sameContent(mine.point(), other.point())) {
+                Optional<PointEncoder.Encoded> mine = forms.stream().filter(f -> f.stored().delta() == other.delta()
+                        && f.stored().removed().equals(other.removed()) && sameContent(f.stored().point(), other.point())).findFirst();
+                if (v.key().equals(layout.point(repo, t, sha)) && mine.isPresent()) {
                     LOG.info("{}: adopting restore point {} written by an earlier, interrupted pass", repo, v.key());
                     StoredObject head = reader.head(v.key(), v.versionId());
-                    return Optional.of(new StoredObject(head.key(), head.versionId(), head.size(), sha, head.lockMode(),
-                            head.retainUntil(), head.lastModified()));
+                    return Optional.of(new Adopted(mine.get(), new StoredObject(head.key(), head.versionId(), head.size(), sha,
+                            head.lockMode(), head.retainUntil(), head.lastModified())));
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.debug("{}: {} is not a point of ours: {}", repo, v.key(), e.toString());
@@ -126,6 +148,10 @@ public final class PointWriter {
                     + " is a restore point for transaction " + t + " that this agent did not write");
         }
         return Optional.empty();
+    }
+
+    /** A point an interrupted pass wrote, and the encoding it was written in. */
+    private record Adopted(PointEncoder.Encoded form, StoredObject object) {
     }
 
     private static boolean sameContent(RestorePoint a, RestorePoint b) {

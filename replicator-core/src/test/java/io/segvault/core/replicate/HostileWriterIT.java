@@ -13,6 +13,7 @@ import io.segvault.core.retention.RetentionPolicy;
 import io.segvault.core.verify.Problem;
 import io.segvault.core.verify.VerifyReport;
 import io.segvault.core.verify.Verifier;
+import io.segvault.test.Attacker;
 import io.segvault.test.BorgFixture;
 import io.segvault.test.LockedBucket;
 import io.segvault.test.LockedBucketExtension;
@@ -28,8 +29,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 
 /**
  * The attacks of a root user on the backup server, who holds the agent's S3 credential (writes anywhere under the
@@ -62,13 +61,11 @@ class HostileWriterIT {
 
     /** What an attacker with the agent's credential writes: any bytes, any metadata, COMPLIANCE-locked. */
     private static String plant(LockedBucket bucket, String key, byte[] body, Map<String, String> metadata) {
-        return bucket.s3().putObject(b -> b.bucket(bucket.name()).key(key).metadata(metadata)
-                .objectLockMode(ObjectLockMode.COMPLIANCE).objectLockRetainUntilDate(Instant.now().plus(Duration.ofDays(1))),
-                RequestBody.fromBytes(body)).versionId();
+        return new Attacker(bucket).plant(key, body, metadata);
     }
 
     private static byte[] read(LockedBucket bucket, String key, String versionId) {
-        return bucket.s3().getObjectAsBytes(b -> b.bucket(bucket.name()).key(key).versionId(versionId)).asByteArray();
+        return new Attacker(bucket).read(key, versionId);
     }
 
     @Test

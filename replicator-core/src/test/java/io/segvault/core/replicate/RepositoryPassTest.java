@@ -12,6 +12,8 @@ import io.segvault.core.borg.TamperDetector;
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.ledger.Ledger;
 import io.segvault.core.metrics.Meters;
+import io.segvault.core.restore.PointCatalog;
+import io.segvault.core.restore.PointRef;
 import io.segvault.core.retention.RetentionPolicy;
 import io.segvault.core.store.memory.InMemoryObjectStore;
 import io.segvault.test.ShiftableClock;
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RepositoryPassTest {
 
     private static final String REPO = "r";
+    private static final BucketLayout LAYOUT = new BucketLayout("borg/");
     private static final RetentionPolicy ONE_DAY = new RetentionPolicy(Duration.ofDays(2), Duration.ofDays(1));
 
     @TempDir
@@ -61,10 +64,8 @@ class RepositoryPassTest {
         fake.commit(10, LongStream.range(0, 10).boxed().toList());
         ledger = Ledger.open(tmp.resolve("state"));
         store = new InMemoryObjectStore("b", clock);
-        BucketLayout layout = new BucketLayout("borg/");
         scratch = tmp.resolve("scratch");
-        pass = new PassAssembly(store, ledger, layout, ONE_DAY, meters, clock, 1000)
-                .pass(new TamperDetector(ledger.segmentCatalog(), clock, 0.5, TestHashes.create()), uploads, scratch);
+        pass = newPass();
     }
 
     @AfterEach
@@ -189,6 +190,49 @@ class RepositoryPassTest {
         assertThat(ledger.liveObjects(REPO)).allSatisfy(o -> assertThat(o.retainUntil()).isAfter(locked));
         pass.run(REPO, fake.dir());
         assertThat(store.retentionCount()).as("once per generation").isEqualTo(live);
+    }
+
+    /**
+     * The agent stops after writing a delta point and before recording it: on the next pass (its ledger does not know the
+     * point) it adopts the point instead of reporting it as foreign and writing a second successor of the same base,
+     * which would fork the chain and leave every later point of the agent outside it.
+     */
+    @Test
+    void a_delta_point_written_but_not_recorded_before_a_stop_is_adopted() throws IOException {
+        for (int n = 11; n < 60; n++) {
+            fake.dataSegment(n, 2, 1000);
+        }
+        fake.commit(60, LongStream.range(0, 60).boxed().toList());
+        pass.run(REPO, fake.dir());
+        ledger.close();
+        Path before = tmp.resolve("state-before-62");
+        try (var files = Files.list(tmp.resolve("state"))) {
+            Files.createDirectories(before);
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, before.resolve(f.getFileName()));
+            }
+        }
+        ledger = Ledger.open(tmp.resolve("state"));
+        pass = newPass();
+        fake.dataSegment(61, 2, 1000);
+        fake.commit(62, LongStream.rangeClosed(0, 61).boxed().toList());
+        assertThat(pass.run(REPO, fake.dir()).pointWritten()).isTrue();
+        PointCatalog catalog = new PointCatalog(store, LAYOUT);
+        assertThat(catalog.readStored(catalog.select(REPO, "62", null, clock.instant())).delta()).isTrue();
+        ledger.close();
+        ledger = Ledger.open(before); // as if the pass had stopped after writing point 62, before recording it
+        pass = newPass();
+
+        pass.run(REPO, fake.dir());
+
+        assertThat(ledger.events(REPO, 10)).as("the agent's own point is not foreign").isEmpty();
+        assertThat(catalog.list(REPO)).hasSize(2).allMatch(PointRef::consistent);
+        assertThat(ledger.points(REPO)).extracting(io.segvault.core.ledger.PointRecord::transaction).containsExactly(62L, 60L);
+    }
+
+    private RepositoryPass newPass() {
+        return new PassAssembly(store, ledger, LAYOUT, ONE_DAY, meters, clock, 1000)
+                .pass(new TamperDetector(ledger.segmentCatalog(), clock, 0.5, TestHashes.create()), uploads, scratch);
     }
 
     /** Any later pass that takes a snapshot fails: the scratch root becomes a regular file. */

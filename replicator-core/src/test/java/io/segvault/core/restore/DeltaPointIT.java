@@ -38,13 +38,13 @@ class DeltaPointIT {
         borg.config(repo, "max_segment_size", "256K");
         BorgFixture.generateData(src, 11, 1, 48);
         Path once = src.resolve("only-in-a1.bin");
-        write(once, 2 << 20, 99); // data only the first archive has: prune and compact remove its segments
+        BorgFixture.writeRandom(once, 2 << 20, 99); // data only the first archive has: prune and compact remove its segments
         borg.create(repo, "a1", src);
         Files.delete(once);
         try (ReplicationRig rig = new ReplicationRig(bucket, tmp.resolve("state"), "dv/", ONE_DAY)) {
             rig.pass().run("prod", repo);
             for (int i = 2; i <= 4; i++) {
-                write(src.resolve("small/" + i + ".bin"), 20_000, i); // a small commit: one new segment or two
+                BorgFixture.writeRandom(src.resolve("small/" + i + ".bin"), 20_000, i); // a small commit: one new segment or two
                 borg.create(repo, "a" + i, src);
                 rig.pass().run("prod", repo);
             }
@@ -54,11 +54,11 @@ class DeltaPointIT {
             borg.prune(repo, 2);
             borg.compact(repo);
             rig.pass().run("prod", repo);
-            write(src.resolve("small/5.bin"), 20_000, 5);
+            BorgFixture.writeRandom(src.resolve("small/5.bin"), 20_000, 5);
             borg.create(repo, "a5", src);
             rig.pass().run("prod", repo);
             rig.reopenLedger(); // a restarted agent reads its base back from the chain
-            write(src.resolve("small/6.bin"), 20_000, 6);
+            BorgFixture.writeRandom(src.resolve("small/6.bin"), 20_000, 6);
             borg.create(repo, "a6", src);
             rig.pass().run("prod", repo);
 
@@ -103,13 +103,6 @@ class DeltaPointIT {
             VerifyReport report = new Verifier(catalog).verify("prod", false, false, Instant.now());
             assertThat(report.problems()).isEmpty();
         }
-    }
-
-    private static void write(Path file, int bytes, long seed) throws IOException {
-        byte[] b = new byte[bytes];
-        new java.util.Random(seed).nextBytes(b);
-        Files.createDirectories(file.getParent());
-        Files.write(file, b);
     }
 
     private static int size(PointCatalog catalog, PointRef p) {

@@ -259,9 +259,13 @@ class DeltaPointTest {
         assertThat(again.stored().delta()).isTrue();
         assertThat(again.dependsOn()).hasSize(2);
         // a forged point takes the chain before the agent's next point: its base is no longer the chain's head
-        put(ManifestCodec.encode(full(102, link2, range(0, 101))), 102);
-        assertThat(enc.encode(full(103, link2, range(0, 102))).stored().delta())
+        var forged = put(ManifestCodec.encode(full(102, link2, range(0, 101))), 102);
+        PointEncoder.Encoded displaced = enc.encode(full(103, link2, range(0, 102)));
+        assertThat(displaced.stored().delta())
                 .as("the new point cannot join the chain: as a delta nobody could read it in full").isFalse();
+        assertThat(displaced.foreignHead()).as("the point that took the chain, for the tamper event")
+                .isEqualTo(layout.point(REPO, 102, forged.sha256()));
+        assertThat(d.foreignHead()).isNull();
         // a previous point that is not in the chain: checkpoint
         assertThat(fresh.encode(full(103, new RestorePoint.PreviousPoint(102, "e".repeat(64)), range(0, 102))).stored().delta())
                 .isFalse();
