@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * Local record of what is offsite: uploaded objects, restore points, known segments and tamper
  * events, in an embedded SQLite database ({@code <state>/ledger.db}, WAL journal, synchronous=FULL so a
- * record survives a crash once the call returns; the one exception is {@link #recordPass}). It is a cache of the
+ * record survives a crash once the call returns; the exceptions are {@link #recordPass} and {@link #recordUpload}, which
+ * the next flushed write makes durable). It is a cache of the
  * bucket: {@code segvault reconcile} rebuilds it from a bucket listing, so losing it never causes a re-upload. A
  * ledger written by a newer segvault is refused. Thread-safe (one connection; every call holds this ledger's monitor).
  *
@@ -135,6 +136,15 @@ public final class Ledger implements AutoCloseable {
         objects.record(o);
     }
 
+    /**
+     * Records (or replaces) an object a pass just uploaded, without waiting for the disk: the pass's restore point
+     * ({@link #recordPointWritten}) waits for it, and that flush makes this record durable too. A power cut before
+     * then can lose it; the next pass then finds the object in the bucket and proves it by reading its bytes back.
+     */
+    public synchronized void recordUpload(UploadedObject o) {
+        objects.recordWithoutFlush(o);
+    }
+
     public synchronized void updateRetention(String key, Instant until) {
         objects.updateRetention(key, until);
     }
@@ -154,6 +164,18 @@ public final class Ledger implements AutoCloseable {
 
     public synchronized void recordPoint(PointRecord p) {
         points.record(p);
+    }
+
+    /**
+     * A restore point this agent wrote, in one transaction: the point's object, its record, and the new live set of its
+     * repository ({@link #replaceLive}). All of it is on the disk when this returns, with the uploads recorded before it.
+     */
+    public synchronized void recordPointWritten(UploadedObject pointObject, PointRecord p, Collection<String> live) {
+        sql.inTransaction(() -> {
+            objects.record(pointObject);
+            points.record(p);
+            objects.replaceLiveRows(p.repo(), live);
+        });
     }
 
     public synchronized Optional<PointRecord> point(String repo, long transaction) {

@@ -26,14 +26,18 @@ final class LedgerSchema {
                     throw new LedgerException(file, "failed its integrity check (" + result + "); " + RECONCILE, null);
                 }
             }
-            s.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
-            int format = readFormat(s);
-            if (format > Ledger.FORMAT_VERSION) {
-                throw new LedgerException(file, "has format " + format + ", written by a newer segvault; this one reads format "
-                        + Ledger.FORMAT_VERSION + " (upgrade segvault, or move the file away and run `segvault reconcile`)", null);
-            }
-            s.execute("INSERT OR IGNORE INTO meta VALUES ('format', '" + Ledger.FORMAT_VERSION + "')");
-            createTables(s);
+            // one transaction: a new ledger's tables cost one flush of the journal, not one each
+            Sql.transaction(db, () -> {
+                s.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                int format = readFormat(s);
+                if (format > Ledger.FORMAT_VERSION) {
+                    throw new LedgerException(file, "has format " + format + ", written by a newer segvault; this one reads "
+                            + "format " + Ledger.FORMAT_VERSION + " (upgrade segvault, or move the file away and run `segvault "
+                            + "reconcile`)", null);
+                }
+                s.execute("INSERT OR IGNORE INTO meta VALUES ('format', '" + Ledger.FORMAT_VERSION + "')");
+                createTables(s);
+            });
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.Optional;
 final class ObjectTable {
 
     private static final String COLUMNS = "repo, key, size, sha256, version_id, retain_until";
+    private static final String INSERT = "INSERT OR REPLACE INTO objects (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)";
 
     private final Sql sql;
 
@@ -38,14 +39,21 @@ final class ObjectTable {
     }
 
     void record(UploadedObject o) {
-        sql.update("INSERT OR REPLACE INTO objects (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)", ps -> {
-            ps.setString(1, o.repo());
-            ps.setString(2, o.key());
-            ps.setLong(3, o.size());
-            ps.setString(4, o.sha256());
-            ps.setString(5, o.versionId());
-            Sql.setInstant(ps, 6, o.retainUntil());
-        });
+        sql.update(INSERT, ps -> bind(ps, o));
+    }
+
+    /** {@link #record} without waiting for the disk ({@link Sql#updateWithoutFlush}). */
+    void recordWithoutFlush(UploadedObject o) {
+        sql.updateWithoutFlush(INSERT, ps -> bind(ps, o));
+    }
+
+    private static void bind(PreparedStatement ps, UploadedObject o) throws SQLException {
+        ps.setString(1, o.repo());
+        ps.setString(2, o.key());
+        ps.setLong(3, o.size());
+        ps.setString(4, o.sha256());
+        ps.setString(5, o.versionId());
+        Sql.setInstant(ps, 6, o.retainUntil());
     }
 
     void updateRetention(String key, Instant until) {
@@ -79,17 +87,20 @@ final class ObjectTable {
     }
 
     void replaceLive(String repo, Collection<String> keys) {
-        sql.inTransaction(() -> {
-            sql.update("DELETE FROM live WHERE repo = ?", ps -> ps.setString(1, repo));
-            try (PreparedStatement ps = sql.prepare("INSERT OR IGNORE INTO live (repo, key) VALUES (?, ?)")) {
-                for (String k : keys) {
-                    ps.setString(1, repo);
-                    ps.setString(2, k);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+        sql.inTransaction(() -> replaceLiveRows(repo, keys));
+    }
+
+    /** The rows of {@link #replaceLive}, inside the caller's transaction. */
+    void replaceLiveRows(String repo, Collection<String> keys) throws SQLException {
+        sql.update("DELETE FROM live WHERE repo = ?", ps -> ps.setString(1, repo));
+        try (PreparedStatement ps = sql.prepare("INSERT OR IGNORE INTO live (repo, key) VALUES (?, ?)")) {
+            for (String k : keys) {
+                ps.setString(1, repo);
+                ps.setString(2, k);
+                ps.addBatch();
             }
-        });
+            ps.executeBatch();
+        }
     }
 
     List<UploadedObject> liveObjects(String repo) {

@@ -16,17 +16,12 @@ final class RepoStateTable {
 
     /** Records the outcome of a pass without waiting for the disk (synchronous=NORMAL for this one statement). */
     void recordPass(String repo, boolean ok, String message, Instant at) {
-        sql.pragma("synchronous = NORMAL");
-        try {
-            sql.update("INSERT OR REPLACE INTO repo_state (repo, ok, message, at) VALUES (?, ?, ?, ?)", ps -> {
-                ps.setString(1, repo);
-                ps.setInt(2, ok ? 1 : 0);
-                ps.setString(3, message);
-                ps.setLong(4, at.toEpochMilli());
-            });
-        } finally {
-            sql.pragma("synchronous = FULL");
-        }
+        sql.updateWithoutFlush("INSERT OR REPLACE INTO repo_state (repo, ok, message, at) VALUES (?, ?, ?, ?)", ps -> {
+            ps.setString(1, repo);
+            ps.setInt(2, ok ? 1 : 0);
+            ps.setString(3, message);
+            ps.setLong(4, at.toEpochMilli());
+        });
     }
 
     Optional<Ledger.PassRecord> lastPass(String repo) {

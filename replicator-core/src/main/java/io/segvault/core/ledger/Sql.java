@@ -62,6 +62,20 @@ final class Sql {
         }
     }
 
+    /**
+     * {@link #update} without waiting for the disk (SQLite's synchronous=NORMAL for this one statement): the write survives
+     * a crash of the process, and a power cut only until the next write that waits for the disk (the journal is written
+     * in order, so that write's flush also makes this one durable).
+     */
+    void updateWithoutFlush(String sql, Binder binder) {
+        pragma("synchronous = NORMAL");
+        try {
+            update(sql, binder);
+        } finally {
+            pragma("synchronous = FULL");
+        }
+    }
+
     /** A statement for {@code sql} to batch inside {@link #inTransaction}; the caller closes it. */
     PreparedStatement prepare(String sql) throws SQLException {
         return db.prepareStatement(sql);
@@ -70,18 +84,23 @@ final class Sql {
     /** Runs {@code work} in one transaction: all of it is written, or none. */
     void inTransaction(Work work) {
         try {
-            db.setAutoCommit(false);
-            try {
-                work.run();
-                db.commit();
-            } catch (SQLException | RuntimeException e) {
-                db.rollback();
-                throw e;
-            } finally {
-                db.setAutoCommit(true);
-            }
+            transaction(db, work);
         } catch (SQLException e) {
             throw new LedgerException(file, "write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction on {@code db} (in autocommit mode before and after): all of it, or none. */
+    static void transaction(Connection db, Work work) throws SQLException {
+        db.setAutoCommit(false);
+        try {
+            work.run();
+            db.commit();
+        } catch (SQLException | RuntimeException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(true);
         }
     }
 

@@ -56,8 +56,14 @@ public final class OffsiteIndex {
         return recorded;
     }
 
+    /** An object a pass just uploaded (recorded without waiting for the disk: {@link Ledger#recordUpload}). */
     void record(UploadedObject o) {
-        ledger.recordObject(o);
+        ledger.recordUpload(o);
+        cache.put(o.key(), o);
+    }
+
+    /** An object the caller recorded in the ledger itself. */
+    void remember(UploadedObject o) {
         cache.put(o.key(), o);
     }
 

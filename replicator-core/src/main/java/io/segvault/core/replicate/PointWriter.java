@@ -89,16 +89,18 @@ public final class PointWriter {
         }
         String key = stored.key();
         encoder.written(encoded, key, sha);
-        offsite.record(new UploadedObject(repo, key, stored.size(), sha, stored.versionId(), stored.retainUntil()));
         metrics.pointUploaded(repo);
-        ledger.recordPoint(new PointRecord(repo, t, key, sha, stored.versionId(), point.createdAt(), segs.size(), point.totalBytes()));
         List<String> live = new ArrayList<>();
         segs.forEach(s -> live.add(layout.repoPrefix(repo) + s.key()));
         ctls.forEach(c -> live.add(layout.repoPrefix(repo) + c.key()));
         live.add(key);
         live.addAll(encoded.dependsOn());
         live.add(ledger.alias(layout.repoJson(repo)).orElse(layout.repoJson(repo)));
-        ledger.replaceLive(repo, live);
+        UploadedObject object = new UploadedObject(repo, key, stored.size(), sha, stored.versionId(), stored.retainUntil());
+        // one transaction, one flush: the point, its record and the live set (and the uploads recorded before them)
+        ledger.recordPointWritten(object, new PointRecord(repo, t, key, sha, stored.versionId(), point.createdAt(), segs.size(),
+                point.totalBytes()), live);
+        offsite.remember(object);
         metrics.offsiteTransaction(repo, t);
         LOG.info("{}: restore point {} written ({} segments, {} objects uploaded, {} bytes)", repo, t, segs.size(),
                 batch.uploaded.get(), batch.bytes.get());

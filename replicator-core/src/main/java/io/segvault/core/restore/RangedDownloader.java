@@ -10,7 +10,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Downloads object versions into files: objects larger than one range are fetched as parallel ranged GETs
@@ -19,17 +21,26 @@ import java.util.concurrent.ExecutorService;
  * not read again; once the last range is in, the file's size and SHA-256 are checked against the restore
  * point. A failed range is retried from where it got to, so every byte of the file is written exactly once
  * and the digest covers exactly the bytes in the file.
+ *
+ * <p>With fsync and a writeback executor, a large file's bytes go to the disk while it still downloads: every
+ * {@link #WRITEBACK_EVERY} bytes written, one {@code fdatasync} of the file runs on that executor. The file's own
+ * fsync after its check then waits only for the last bytes, not for all of them at the end of the restore. That
+ * fsync is what makes the file durable, as before; an error of an early one is kept and fails it.
  */
 final class RangedDownloader {
 
     private static final int BUFFER = 256 * 1024;
     private static final int ATTEMPTS = 3;
+    /** Bytes of one file written between two early writebacks. */
+    static final long WRITEBACK_EVERY = 32L << 20;
 
     private final ObjectReader store;
     private final ExecutorService pool;
     private final long rangeSize;
     private final RestoreProgress progress;
     private final boolean fsync;
+    private final Executor writeback;
+    private final long writebackEvery;
     private volatile boolean cancelled;
 
     RangedDownloader(ObjectReader store, ExecutorService pool, long rangeSize, RestoreProgress progress) {
@@ -38,11 +49,25 @@ final class RangedDownloader {
 
     /** @param fsync whether each file is fsynced once its SHA-256 checked out, before its future completes */
     RangedDownloader(ObjectReader store, ExecutorService pool, long rangeSize, RestoreProgress progress, boolean fsync) {
+        this(store, pool, rangeSize, progress, fsync, null);
+    }
+
+    /** @param writeback where early writebacks of large files run (with fsync); null: none, each file is fsynced whole */
+    RangedDownloader(ObjectReader store, ExecutorService pool, long rangeSize, RestoreProgress progress, boolean fsync,
+                     Executor writeback) {
+        this(store, pool, rangeSize, progress, fsync, writeback, WRITEBACK_EVERY);
+    }
+
+    /** @param writebackEvery bytes of one file written between two early writebacks (tests use small files) */
+    RangedDownloader(ObjectReader store, ExecutorService pool, long rangeSize, RestoreProgress progress, boolean fsync,
+                     Executor writeback, long writebackEvery) {
         this.store = store;
         this.pool = pool;
         this.rangeSize = Math.max(1 << 20, rangeSize);
         this.progress = progress;
         this.fsync = fsync;
+        this.writeback = fsync ? writeback : null;
+        this.writebackEvery = writebackEvery;
     }
 
     /** Makes every range still queued or running fail soon (at its next buffer) instead of downloading on. */
@@ -63,24 +88,28 @@ final class RangedDownloader {
             return CompletableFuture.failedFuture(new UncheckedIOException(e));
         }
         OrderedHasher hasher = new OrderedHasher(ch, d.file(), d.size(), rangeSize);
+        Writeback early = new Writeback(ch, writeback, writebackEvery);
         CompletableFuture<?>[] ranges = new CompletableFuture<?>[hasher.ranges()];
         for (int k = 0; k < ranges.length; k++) {
             int range = k;
-            ranges[k] = CompletableFuture.runAsync(() -> fetchRange(d, ch, hasher, range), pool);
+            ranges[k] = CompletableFuture.runAsync(() -> fetchRange(d, ch, hasher, early, range), pool);
         }
         return CompletableFuture.allOf(ranges)
                 .thenRun(() -> {
                     check(d, hasher);
-                    force(d, ch);
+                    force(d, ch, early);
                 })
-                .whenComplete((v, e) -> close(ch));
+                .whenComplete((v, e) -> {
+                    early.await();
+                    close(ch);
+                });
     }
 
-    private void fetchRange(Restorer.Download d, FileChannel ch, OrderedHasher hasher, int range) {
+    private void fetchRange(Restorer.Download d, FileChannel ch, OrderedHasher hasher, Writeback early, int range) {
         for (int attempt = 1; ; attempt++) {
             stopIfCancelled(d);
             try {
-                copy(d, ch, hasher, range);
+                copy(d, ch, hasher, early, range);
                 return;
             } catch (IOException | StoreUnavailableException e) {
                 if (attempt >= ATTEMPTS) {
@@ -93,7 +122,8 @@ final class RangedDownloader {
     }
 
     /** Streams the rest of one range (from where an earlier attempt got to) into the file and the hasher. */
-    private void copy(Restorer.Download d, FileChannel ch, OrderedHasher hasher, int range) throws IOException {
+    private void copy(Restorer.Download d, FileChannel ch, OrderedHasher hasher, Writeback early, int range)
+            throws IOException {
         long from = hasher.resumeAt(range);
         long end = hasher.end(range);
         long pos = from;
@@ -104,6 +134,7 @@ final class RangedDownloader {
                 stopIfCancelled(d);
                 write(d, ch, buf, n, pos);
                 hasher.written(range, buf, n, pos);
+                early.wrote(n);
                 pos += n;
                 progress.advanced(n);
             }
@@ -149,14 +180,76 @@ final class RangedDownloader {
         }
     }
 
-    private void force(Restorer.Download d, FileChannel ch) {
+    private void force(Restorer.Download d, FileChannel ch, Writeback early) {
         if (!fsync) {
             return;
         }
         try {
+            early.finish();
             ch.force(true);
         } catch (IOException e) {
             throw new RestoreException("cannot fsync " + d.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The early writebacks of one file: at most one at a time, one per {@code every} bytes written. Linux
+     * reports a failed writeback once per open file, so the error of an early one is kept for the file's own fsync.
+     */
+    private static final class Writeback {
+        private final FileChannel ch;
+        private final Executor executor;
+        private final long every;
+        private long unflushed;
+        private CompletableFuture<Void> running = CompletableFuture.completedFuture(null);
+        private volatile IOException failure;
+
+        Writeback(FileChannel ch, Executor executor, long every) {
+            this.ch = ch;
+            this.executor = executor;
+            this.every = every;
+        }
+
+        synchronized void wrote(long bytes) {
+            if (executor == null) {
+                return;
+            }
+            unflushed += bytes;
+            if (unflushed < every || !running.isDone()) {
+                return;
+            }
+            unflushed = 0;
+            try {
+                running = CompletableFuture.runAsync(this::flush, executor);
+            } catch (RejectedExecutionException e) {
+                // the restore is ending: the file's own fsync writes everything
+            }
+        }
+
+        private void flush() {
+            try {
+                ch.force(false);
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+
+        /** Waits for the writeback under way; throws the error of any early writeback. */
+        void finish() throws IOException {
+            await();
+            IOException f = failure;
+            if (f != null) {
+                throw f;
+            }
+        }
+
+        /** Waits for the writeback under way (before the file is closed). */
+        void await() {
+            CompletableFuture<Void> r;
+            synchronized (this) {
+                r = running;
+            }
+            r.handle((ok, failed) -> null).join();
         }
     }
 

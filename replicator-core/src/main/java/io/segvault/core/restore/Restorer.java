@@ -202,7 +202,9 @@ public final class Restorer {
             throws IOException {
         int parallelism = Math.max(1, options.parallelism());
         ExecutorService pool = pools.fixed("segvault-restore", parallelism);
-        RangedDownloader dl = new RangedDownloader(catalog.store(), pool, options.rangeSize(), progress, options.fsync());
+        ExecutorService writeback = options.fsync() ? pools.fixed("segvault-writeback", 1) : null;
+        RangedDownloader dl = new RangedDownloader(catalog.store(), pool, options.rangeSize(), progress, options.fsync(),
+                writeback);
         try (DownloadWindow window = new DownloadWindow(pool, dl, 2 * parallelism)) {
             CompletableFuture<String> nonce = CompletableFuture.supplyAsync(() -> highestNonce(point), pool);
             window.run(plan.downloads(), d -> journal.finished(d.file(), d.size(), d.sha256()));
@@ -210,6 +212,10 @@ public final class Restorer {
                 return nonce.join(); // small GETs that ran while the segments downloaded
             } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
+        } finally {
+            if (writeback != null) {
+                writeback.shutdown(); // every file waited for its writebacks before it was closed
             }
         }
     }

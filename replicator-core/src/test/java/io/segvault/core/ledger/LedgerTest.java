@@ -59,6 +59,34 @@ class LedgerTest {
     }
 
     @Test
+    void a_written_point_its_object_and_the_live_set_are_recorded_together_with_the_uploads_before_it() {
+        PointRecord point = new PointRecord("r", 7, "r/points/0000000007-" + "e".repeat(64) + ".json", "e".repeat(64), "v7",
+                Instant.ofEpochSecond(300), 1, 10);
+        try (Ledger l = Ledger.open(state)) {
+            l.recordUpload(obj("r/seg"));
+            l.recordPointWritten(obj(point.key()), point, List.of("r/seg", point.key()));
+        }
+        try (Ledger l = Ledger.open(state)) {
+            assertThat(l.newestPoint("r")).contains(point);
+            assertThat(l.liveObjects("r")).extracting(UploadedObject::key).containsExactly(point.key(), "r/seg");
+        }
+    }
+
+    @Test
+    void a_point_whose_record_fails_leaves_neither_its_object_nor_a_new_live_set() {
+        PointRecord broken = new PointRecord("r", 8, "r/points/8", "f".repeat(64), "v8", null, 1, 10);
+        try (Ledger l = Ledger.open(state)) {
+            l.recordObject(obj("r/old"));
+            l.replaceLive("r", List.of("r/old"));
+            assertThatThrownBy(() -> l.recordPointWritten(obj("r/points/8"), broken, List.of("r/points/8")))
+                    .isInstanceOf(NullPointerException.class);
+            assertThat(l.object("r/points/8")).isEmpty();
+            assertThat(l.newestPoint("r")).isEmpty();
+            assertThat(l.liveObjects("r")).extracting(UploadedObject::key).containsExactly("r/old");
+        }
+    }
+
+    @Test
     void events_are_kept_newest_first() {
         try (Ledger l = Ledger.open(state)) {
             l.recordEvent("r", "SEGMENT_VANISHED", 7, "gone", Instant.ofEpochSecond(1));

@@ -105,6 +105,39 @@ class RangedDownloaderTest {
     }
 
     @Test
+    void with_fsync_a_large_file_goes_to_the_disk_while_it_downloads_not_only_at_the_end() throws IOException {
+        byte[] data = TestData.bytes(6, 6 * MIB + 777);
+        Restorer.Download d = put("seg/written-back", data, TestData.sha256(data));
+        AtomicInteger writebacks = new AtomicInteger();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Executor counting = task -> {
+                writebacks.incrementAndGet();
+                writer.execute(task);
+            };
+            new RangedDownloader(memory, pool, 2L * MIB, progress, true, counting, MIB).fetch(d).join();
+        } finally {
+            writer.shutdown();
+        }
+
+        assertThat(Files.readAllBytes(d.file())).isEqualTo(data);
+        assertThat(writebacks.get()).as("early writebacks of a 6 MiB file, one per MiB at most, one at a time")
+                .isBetween(1, 6);
+    }
+
+    @Test
+    void without_fsync_nothing_is_written_back_early() throws IOException {
+        byte[] data = TestData.bytes(7, 3 * MIB);
+        Restorer.Download d = put("seg/not-written-back", data, TestData.sha256(data));
+        AtomicInteger writebacks = new AtomicInteger();
+
+        new RangedDownloader(memory, pool, MIB, progress, false, task -> writebacks.incrementAndGet(), MIB).fetch(d).join();
+
+        assertThat(Files.readAllBytes(d.file())).isEqualTo(data);
+        assertThat(writebacks).hasValue(0);
+    }
+
+    @Test
     void an_empty_object_is_an_empty_file() throws IOException {
         Restorer.Download d = put("seg/empty", new byte[0], TestData.sha256(new byte[0]));
 
