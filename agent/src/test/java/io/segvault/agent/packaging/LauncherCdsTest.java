@@ -23,6 +23,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The class-data-sharing archive of bin/segvault: recorded by the first run of a command, used by the next, renamed
@@ -274,8 +276,11 @@ class LauncherCdsTest {
         assertThat(second.stdoutLines()).anyMatch(l -> l.startsWith("-XX:SharedArchiveFile="));
     }
 
-    @Test
-    void sigterm_to_the_launcher_reaches_the_recording_jvm_and_a_clean_exit_keeps_the_archive() throws Exception {
+    @ParameterizedTest(name = "Java {0}")
+    @ValueSource(strings = {"17.0.15", "25.0.3"})
+    void sigterm_to_the_launcher_reaches_the_recording_jvm_and_a_clean_exit_keeps_the_archive(String version)
+            throws Exception {
+        release(version);
         Map<String, String> env = env();
         Path ready = tmp.resolve("java-started");
         env.put("FAKE_WAIT", ready.toString());
@@ -291,7 +296,8 @@ class LauncherCdsTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(Files.readString(tmp.resolve("err"))).isZero();
         assertThat(Files.readAllLines(calls)).contains("java got TERM");
-        assertThat(archives()).hasSize(1);
+        assertThat(archives()).singleElement().satisfies(a -> assertThat(a.toString()).endsWith(version.startsWith("25")
+                ? ".aot" : ".jsa"));
     }
 
     @Test
