@@ -14,6 +14,9 @@
 # PULL_BENCH_CONNECT_TIMEOUT: ssh.connectTimeout of the runs (60s: at load 20 the cold key exchange and authentication
 # took longer than the default 15 s).
 # PULL_BENCH_JAVA_OPTS: JVM options of every timed run (e.g. a -XX:StartFlightRecording for a profile).
+# PULL_BENCH_LAUNCHER: run segvault through this launcher (e.g. bin/segvault; SEGVAULT_JAVA chooses its runtime)
+# instead of `java -jar`, with an archive directory per mode, each recorded by one untimed sync of that mode
+# (prefix warmup-MODE/) before the rounds: the start-up as installed (docs/benchmarks.md, "Runtime").
 # PULL_BENCH_PROBE=1: instead, time only the raw SFTP read of a PULL_BENCH_MIB file with bench/SftpReadSpeed.java for
 # each of PROBE_KEX, PROBE_CIPHERS, PROBE_REQUESTS (0 = 1 MiB positional reads; else the read-ahead request size) and
 # PROBE_PACKETS (the channel's largest packet the client announces; PROBE_WINDOW: its window).
@@ -102,14 +105,37 @@ load() { cut -d' ' -f1 /proc/loadavg; }
 declare -A times ratios # ratios: per round, the first mode's time over this mode's (the pair ran back to back)
 read -r -a MODES <<<"${PULL_BENCH_MODES:-local sftp}"; [ -n "$BEFORE_JAR" ] && MODES+=(sftp-before)
 SFTP_URL=sftp://$USER_@127.0.0.1:$PORT/srv/borg-repos/acme
+LAUNCHER=${PULL_BENCH_LAUNCHER:-}
+sv_cmd() { # sets SV to the command that runs segvault in mode $1 with jar $2
+  if [ -n "$LAUNCHER" ]; then
+    SV=(env SEGVAULT_JAR="$2" SEGVAULT_CDS_DIR="$BASE/cds-$1")
+    [ -z "${PULL_BENCH_JAVA_OPTS+set}" ] || SV+=(SEGVAULT_JAVA_OPTS="$PULL_BENCH_JAVA_OPTS")
+    SV+=("$LAUNCHER")
+  else
+    SV=(java "${JOPTS[@]}" -jar "$2")
+  fi
+}
+if [ -n "$LAUNCHER" ]; then # record each mode's archive, untimed
+  for mode in "${MODES[@]}"; do
+    loc=$SFTP_URL jar=$JAR
+    [ $mode = local ] && loc=$REPO
+    [ $mode = sftp-before ] && jar=$BEFORE_JAR
+    config "warmup-$mode/" "$loc" >"$BASE/warmup-$mode.yaml"
+    sv_cmd "$mode" "$jar"
+    "${SV[@]}" sync --config "$BASE/warmup-$mode.yaml" >"$BASE/warmup-$mode.log" 2>&1 \
+      || { cat "$BASE/warmup-$mode.log"; exit 1; }
+    echo "warm-up $mode: recorded $(ls "$BASE/cds-$mode")"
+  done
+fi
 for round in $(seq 1 "$ROUNDS"); do
   for mode in "${MODES[@]}"; do
     prefix=${mode}${round}/ jar=$JAR loc=$SFTP_URL
     [ $mode = local ] && loc=$REPO
     [ $mode = sftp-before ] && jar=$BEFORE_JAR
     config "$prefix" "$loc" >"$BASE/$mode$round.yaml"
+    sv_cmd "$mode" "$jar"
     l0=$(load) s0=$(sshd_cpu) start=$(date +%s.%N)
-    /usr/bin/time -f '%U %S' -o "$BASE/cpu" java "${JOPTS[@]}" -jar "$jar" sync --config "$BASE/$mode$round.yaml" \
+    /usr/bin/time -f '%U %S' -o "$BASE/cpu" "${SV[@]}" sync --config "$BASE/$mode$round.yaml" \
       >"$BASE/$mode$round.log" 2>&1 || { cat "$BASE/$mode$round.log"; exit 1; }
     t=$(echo "$(date +%s.%N) - $start" | bc)
     times[$mode]="${times[$mode]:-} $t"

@@ -61,12 +61,21 @@ public final class Cli {
     }
 
     /**
-     * Starts {@code java -jar segvault.jar args...} with this JVM's environment plus {@code env} (a null value removes a
-     * variable); stdout and stderr go to files in {@code dir}.
+     * The java that runs segvault processes: the system property {@code segvault.it.java} (e.g.
+     * {@code -Dsegvault.it.java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java} on the Maven command line, to run these
+     * tests' segvault processes on another runtime), else this JVM's.
+     */
+    public static String java() {
+        String java = System.getProperty("segvault.it.java", "");
+        return java.isBlank() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : java;
+    }
+
+    /**
+     * Starts {@code java -jar segvault.jar args...} ({@link #java()}) with this JVM's environment plus {@code env} (a
+     * null value removes a variable); stdout and stderr go to files in {@code dir}.
      */
     public static Running start(Path dir, Map<String, String> env, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar().toString()));
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", jar().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");

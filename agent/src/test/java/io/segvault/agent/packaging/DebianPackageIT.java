@@ -135,7 +135,8 @@ class DebianPackageIT {
 
         ProjectFiles.Run v = run(60, "runuser", "-u", "segvault", "--", "segvault", "--version");
         assertThat(v.exit()).as("segvault --version as user segvault: " + v.stderr()).isZero();
-        assertThat(v.stdout()).startsWith("segvault " + version.replace("~", "-")).contains("Java 17");
+        assertThat(v.stdout()).startsWith("segvault " + version.replace("~", "-")).contains("Java " + newestJava() + ".");
+        assertThat(v.stderr()).as("nothing on stderr on the runtime the launcher chose").isEmpty();
         assertThat(Files.exists(WANTS, LinkOption.NOFOLLOW_LINKS)).as("the package enables nothing").isFalse();
         nothing_runs_as_segvault();
     }
@@ -209,6 +210,22 @@ class DebianPackageIT {
     private static String field(Path deb, String name) {
         ProjectFiles.Run r = ok(run(30, "dpkg-deb", "--field", deb.toString(), name));
         return r.stdout().strip();
+    }
+
+    /** The highest major version among this machine's runtimes in /usr/lib/jvm (their release files): the launcher's pick. */
+    private static int newestJava() throws IOException {
+        int newest = 0;
+        try (Stream<Path> homes = Files.list(Path.of("/usr/lib/jvm"))) {
+            for (Path release : homes.map(h -> h.resolve("release")).filter(Files::isRegularFile).toList()) {
+                for (String line : Files.readAllLines(release)) {
+                    if (line.startsWith("JAVA_VERSION=\"")) {
+                        newest = Math.max(newest, Integer.parseInt(line.substring(14).split("[.\"-]")[0]));
+                    }
+                }
+            }
+        }
+        assertThat(newest).as("a Java 17 or newer in /usr/lib/jvm").isGreaterThanOrEqualTo(17);
+        return newest;
     }
 
     private static String status() {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -22,6 +23,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The class-data-sharing archive of bin/segvault: recorded by the first run of a command, used by the next, renamed
@@ -43,14 +46,24 @@ class LauncherCdsTest {
     void install() throws IOException {
         jdk = tmp.resolve("jdk");
         calls = tmp.resolve("java-calls");
-        // the stand-in: answers -version, writes the archive it is asked to record, prints its arguments
+        // the stand-in: answers -version, writes the archive it is asked to record or build, prints its arguments
         executable(jdk.resolve("bin/java"), """
                 #!/bin/sh
+                mode=
                 for a in "$@"; do
                     case $a in
                         -version) echo probe >>"$FAKE_CALLS"; printf 'openjdk version "17.0.15" 2025-04-15\\n' >&2; exit 0 ;;
+                        -XX:AOTMode=*) mode=${a#*=} ;;
                     esac
                 done
+                if [ "$mode" = create ]; then
+                    echo "create $*" >>"$FAKE_CALLS"
+                    for a in "$@"; do
+                        case $a in -XX:AOTCache=*) echo archive >"${a#*=}" ;; esac
+                    done
+                    echo "building the cache" # the launcher keeps this off its output
+                    exit 0
+                fi
                 echo run >>"$FAKE_CALLS"
                 if [ -n "${FAKE_WAIT:-}" ]; then
                     sleep 600 &
@@ -64,11 +77,13 @@ class LauncherCdsTest {
                 for a in "$@"; do
                     case $a in
                         -XX:ArchiveClassesAtExit=*) echo archive >"${a#*=}" ;;
+                        -XX:AOTConfiguration=*) echo configuration >"${a#*=}" ;;
                     esac
                     printf '%s\\n' "$a"
                 done
                 exit "${FAKE_EXIT:-0}"
                 """);
+        release("17.0.15");
         Path prefix = tmp.resolve("opt/segvault");
         jar = prefix.resolve("lib/segvault.jar");
         Files.createDirectories(jar.getParent());
@@ -261,8 +276,11 @@ class LauncherCdsTest {
         assertThat(second.stdoutLines()).anyMatch(l -> l.startsWith("-XX:SharedArchiveFile="));
     }
 
-    @Test
-    void sigterm_to_the_launcher_reaches_the_recording_jvm_and_a_clean_exit_keeps_the_archive() throws Exception {
+    @ParameterizedTest(name = "Java {0}")
+    @ValueSource(strings = {"17.0.15", "25.0.3"})
+    void sigterm_to_the_launcher_reaches_the_recording_jvm_and_a_clean_exit_keeps_the_archive(String version)
+            throws Exception {
+        release(version);
         Map<String, String> env = env();
         Path ready = tmp.resolve("java-started");
         env.put("FAKE_WAIT", ready.toString());
@@ -278,7 +296,139 @@ class LauncherCdsTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(Files.readString(tmp.resolve("err"))).isZero();
         assertThat(Files.readAllLines(calls)).contains("java got TERM");
-        assertThat(archives()).hasSize(1);
+        assertThat(archives()).singleElement().satisfies(a -> assertThat(a.toString()).endsWith(version.startsWith("25")
+                ? ".aot" : ".jsa"));
+    }
+
+    @Test
+    void on_java_25_the_archive_is_an_ahead_of_time_cache_recorded_built_and_used_the_same_way() throws IOException {
+        release("25.0.3");
+
+        ProjectFiles.Run first = launch(env(), "sync");
+
+        assertThat(first.exit()).as(first.stderr()).isZero();
+        assertThat(first.stderr()).isEmpty();
+        Path cacheFile = archives().get(0);
+        assertThat(cacheFile.getFileName().toString()).startsWith("segvault-sync-").endsWith(".aot");
+        assertThat(Files.readString(cacheFile)).isEqualTo("archive\n");
+        assertThat(first.stdoutLines()).contains("-Xlog:aot=off", "-XX:-DisplayVMOutput", "-XX:AOTMode=record", "sync")
+                .anyMatch(l -> l.matches("-XX:AOTConfiguration=" + Pattern.quote(cacheFile.toString()) + "\\.tmp\\.\\d+\\.config"))
+                .noneMatch(l -> l.startsWith("-XX:ArchiveClassesAtExit") || l.startsWith("-Xshare"))
+                .doesNotContain("building the cache");
+        List<String> calls1 = Files.readAllLines(calls);
+        assertThat(calls1).hasSize(3).startsWith("probe", "run");
+        assertThat(calls1.get(2)).startsWith("create -Xlog:aot=off -Xlog:cds=off -XX:AOTMode=create -XX:AOTConfiguration=" + cacheFile + ".tmp.")
+                .contains(" -XX:AOTCache=" + cacheFile + ".tmp.", " -Xmx256m -XX:+UseSerialGC ")
+                .endsWith(" -cp " + jar.toRealPath());
+
+        Files.delete(calls);
+        ProjectFiles.Run second = launch(env(), "sync");
+
+        assertThat(second.stdoutLines()).containsExactly("-Xlog:aot=off", "-Xlog:cds=off",
+                "-XX:AOTCache=" + cacheFile, "-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000",
+                "-XX:Tier4CompileThreshold=20000", "-jar", jar.toRealPath().toString(), "sync");
+        assertThat(Files.readAllLines(calls)).containsExactly("run");
+        try (Stream<Path> files = Files.list(cache)) {
+            assertThat(files).as("no temporary file or configuration left").containsExactly(cacheFile);
+        }
+    }
+
+    @Test
+    void on_java_25_a_failed_first_run_builds_no_cache_and_leaves_nothing() throws IOException {
+        release("25.0.3");
+        Map<String, String> env = env();
+        env.put("FAKE_EXIT", "1");
+
+        assertThat(launch(env, "sync").exit()).isEqualTo(1);
+
+        assertThat(Files.readAllLines(calls)).containsExactly("probe", "run");
+        try (Stream<Path> files = Files.list(cache)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void without_a_release_file_the_version_is_probed_once_then_the_archive_of_this_jvm_says_its_kind() throws IOException {
+        Files.delete(jdk.resolve("release"));
+
+        launch(env(), "sync");
+        assertThat(Files.readAllLines(calls)).containsExactly("probe", "probe", "run");
+        Path archive = archives().get(0);
+        assertThat(archive.getFileName().toString()).endsWith(".jsa");
+
+        Files.delete(calls);
+        ProjectFiles.Run second = launch(env(), "sync");
+
+        assertThat(second.stdoutLines()).contains("-XX:SharedArchiveFile=" + archive);
+        assertThat(Files.readAllLines(calls)).containsExactly("run");
+    }
+
+    @Test
+    void other_jvm_options_make_another_archive() throws IOException {
+        launch(env(), "sync");
+        Map<String, String> env = env();
+        env.put("SEGVAULT_JAVA_OPTS", "-Xmx512m");
+
+        ProjectFiles.Run r = launch(env, "sync");
+
+        assertThat(r.stdoutLines()).anyMatch(l -> l.startsWith("-XX:ArchiveClassesAtExit=")).contains("-Xmx512m");
+        assertThat(archives()).hasSize(2);
+    }
+
+    @Test
+    void with_the_real_java_25_the_ahead_of_time_cache_is_recorded_used_renewed_for_a_new_jar_and_a_damaged_one_ignored()
+            throws IOException {
+        Path java25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+        assertThat(java25).as("this test needs Temurin 25 where the build machines have it").isExecutable();
+        Files.delete(jar);
+        helloJar(jar);
+        Path loads = Files.createDirectories(tmp.resolve("class-load"));
+        Map<String, String> env = env();
+        env.put("SEGVAULT_JAVA", java25.toString());
+        // the same options in every run (they are part of the archive's name): which classes came from the cache
+        env.put("SEGVAULT_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -Xlog:class+load=info:file=" + loads + "/%p.log");
+
+        ProjectFiles.Run first = launch(env, "hello");
+
+        assertThat(first.exit()).as(first.stderr()).isZero();
+        assertThat(first.stdout()).isEqualTo("hello from a jar\n");
+        assertThat(first.stderr()).isEmpty();
+        Path aot = archives().get(0);
+        assertThat(aot.getFileName().toString()).endsWith(".aot");
+        assertThat(Files.size(aot)).isGreaterThan(4096);
+        try (Stream<Path> files = Files.list(cache)) {
+            assertThat(files).as("no temporary file or configuration left").containsExactly(aot);
+        }
+
+        drain(loads);
+        ProjectFiles.Run second = launch(env, "hello");
+
+        assertThat(second.stdout()).isEqualTo("hello from a jar\n");
+        assertThat(second.stderr()).isEmpty();
+        assertThat(drain(loads)).as("the jar's class came from the cache")
+                .anyMatch(l -> l.contains(Hello.class.getName() + " source: shared objects file"));
+
+        // a rebuilt jar gets a cache of its own: Java 25.0.3 does not always notice that the jar a cache was built
+        // from has changed (it ran a class of the old jar from the cache), so the launcher must never hand it one
+        Files.delete(jar);
+        helloJar(jar, "another-entry");
+        drain(loads);
+        ProjectFiles.Run rebuilt = launch(env, "hello");
+
+        assertThat(rebuilt.exit()).isZero();
+        assertThat(rebuilt.stderr()).isEmpty();
+        // (the JVM that then builds the new cache logs too, its classes from the recorded configuration)
+        assertThat(drain(loads)).as("the old jar's cache was not mapped: the class came from the new jar")
+                .anyMatch(l -> l.contains(Hello.class.getName() + " source: file:"));
+        assertThat(archives()).hasSize(2);
+        Path newAot = archives().stream().filter(p -> !p.equals(aot)).findFirst().orElseThrow();
+
+        Files.writeString(newAot, "this is not an ahead-of-time cache");
+        ProjectFiles.Run damaged = launch(env, "hello");
+
+        assertThat(damaged.exit()).isZero();
+        assertThat(damaged.stdout()).isEqualTo("hello from a jar\n");
+        assertThat(damaged.stderr()).isEmpty();
     }
 
     @Test
@@ -307,6 +457,18 @@ class LauncherCdsTest {
         assertThat(damaged.stderr()).isEmpty();
     }
 
+    /** The lines of the logs in {@code dir}, which are removed. */
+    private static List<String> drain(Path dir) throws IOException {
+        List<String> lines = new java.util.ArrayList<>();
+        try (Stream<Path> logs = Files.list(dir)) {
+            for (Path log : logs.toList()) {
+                lines.addAll(Files.readAllLines(log));
+                Files.delete(log);
+            }
+        }
+        return lines;
+    }
+
     /** Main class of the jar the real JVM runs. */
     public static final class Hello {
         private Hello() {
@@ -318,6 +480,11 @@ class LauncherCdsTest {
     }
 
     private static void helloJar(Path target) throws IOException {
+        helloJar(target, null);
+    }
+
+    /** A jar of {@link Hello}, with an empty entry named {@code extra} when that is not null. */
+    private static void helloJar(Path target, String extra) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Hello.class.getName());
@@ -327,7 +494,15 @@ class LauncherCdsTest {
             jarOut.putNextEntry(new JarEntry(entry));
             in.transferTo(jarOut);
             jarOut.closeEntry();
+            if (extra != null) {
+                jarOut.putNextEntry(new JarEntry(extra));
+                jarOut.closeEntry();
+            }
         }
+    }
+
+    private void release(String version) throws IOException {
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
     }
 
     private Map<String, String> env() {
@@ -364,7 +539,7 @@ class LauncherCdsTest {
 
     private static List<Path> listJsa(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().matches("segvault-.*\\.jsa")).sorted().toList();
+            return files.filter(f -> f.getFileName().toString().matches("segvault-.*\\.(jsa|aot)")).sorted().toList();
         }
     }
 

@@ -139,11 +139,101 @@ class LauncherTest {
         Path emptyBin = Files.createDirectories(tmp.resolve("empty-bin"));
         Map<String, String> env = new HashMap<>();
         env.put("PATH", emptyBin.toString());
+        env.put("SEGVAULT_JAVA_DIRS", tmp.resolve("no-jvms").toString());
 
         ProjectFiles.Run r = ProjectFiles.run(tmp, env, "/bin/sh", launcher.toString(), "status");
 
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.stderr()).contains("no java on PATH and JAVA_HOME is not set", "Java 17 or newer", "openjdk-17-jre-headless");
+        assertThat(r.stderr()).contains("no java on PATH or in " + tmp.resolve("no-jvms"),
+                "neither SEGVAULT_JAVA nor JAVA_HOME is set", "Java 17 or newer", "openjdk-17-jre-headless");
+    }
+
+    @Test
+    void without_an_explicit_choice_the_highest_java_17_or_newer_wins_read_from_release_files() throws IOException {
+        Path launcher = install(tmp.resolve("opt/segvault"));
+        Path jvms = jvms("java-11", "11.0.21", "java-17", "17.0.15", "temurin-25", "25.0.3", "java-21", "21.0.8");
+
+        ProjectFiles.Run r = launch(launcher, discovery(onPath(jvms.resolve("java-17")), jvms), "status");
+
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stderr()).isEmpty();
+        assertThat(r.stdoutLines()).first().isEqualTo("ran temurin-25");
+        assertThat(r.stdoutLines()).endsWith("-jar", real(tmp.resolve("opt/segvault/lib/segvault.jar")), "status");
+        assertThat(tmp.resolve("probes")).as("no JVM was started to learn a version").doesNotExist();
+    }
+
+    @Test
+    void java_on_path_wins_among_runtimes_of_the_same_major_version() throws IOException {
+        Path pathBin = onPath(fakeHome(tmp.resolve("opt/jdk-21"), "21.0.8"));
+
+        ProjectFiles.Run r = launch(install(tmp.resolve("opt/segvault")), discovery(pathBin, jvms("a-21", "21.0.1")), "status");
+
+        assertThat(r.stdoutLines()).first().isEqualTo("ran jdk-21");
+    }
+
+    @Test
+    void a_runtime_without_a_release_file_is_asked_its_version_and_can_win() throws IOException {
+        Path jvms = jvms("java-17", "17.0.15", "bare-21", "21.0.8");
+        Files.delete(jvms.resolve("bare-21/release"));
+        Map<String, String> env = noJavaOnPath(jvms);
+        env.put("FAKE_VERSION", "openjdk version \"21.0.8\" 2025-07-15");
+
+        ProjectFiles.Run r = launch(install(tmp.resolve("opt/segvault")), env, "status");
+
+        assertThat(r.stdoutLines()).first().isEqualTo("ran bare-21");
+        assertThat(Files.readAllLines(tmp.resolve("probes"))).containsExactly("bare-21");
+    }
+
+    @Test
+    void only_runtimes_older_than_17_is_one_line_naming_each() throws IOException {
+        Path jvms = jvms("java-8", "1.8.0_372", "java-11", "11.0.21");
+        Path pathBin = onPath(jvms.resolve("java-11"));
+
+        ProjectFiles.Run r = launch(install(tmp.resolve("opt/segvault")), discovery(pathBin, jvms), "status");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stdout()).isEmpty();
+        assertThat(r.stderr().lines()).singleElement().asString().startsWith("segvault: error: no Java 17 or newer found")
+                .contains(pathBin.resolve("java") + " is Java 11.0.21", jvms.resolve("java-8/bin/java") + " is Java 1.8.0_372",
+                        "needs Java 17 or newer", "SEGVAULT_JAVA");
+    }
+
+    @Test
+    void segvault_java_then_java_home_win_over_a_newer_runtime_and_are_used_as_given() throws IOException {
+        Path launcher = install(tmp.resolve("opt/segvault"));
+        Path jdk17 = fakeHome(tmp.resolve("jdk-17"), "17.0.15");
+        Map<String, String> env = noJavaOnPath(jvms("temurin-25", "25.0.3"));
+        env.put("JAVA_HOME", fakeHome(tmp.resolve("jdk-21"), "21.0.8").toString());
+
+        assertThat(launch(launcher, env, "status").stdoutLines()).first().isEqualTo("ran jdk-21");
+
+        env.put("SEGVAULT_JAVA", jdk17.resolve("bin/java").toString());
+        ProjectFiles.Run r = launch(launcher, env, "status");
+
+        assertThat(r.stdoutLines()).first().isEqualTo("ran jdk-17");
+        assertThat(r.stdoutLines()).contains("-Xmx256m", "status");
+        assertThat(tmp.resolve("probes")).doesNotExist();
+    }
+
+    @Test
+    void an_explicit_java_older_than_17_or_not_executable_is_an_error_not_a_fallback() throws IOException {
+        Path jdk11 = fakeHome(tmp.resolve("jdk-11"), "11.0.21");
+        Map<String, String> env = noJavaOnPath(jvms("temurin-25", "25.0.3"));
+        env.put("SEGVAULT_JAVA", jdk11.resolve("bin/java").toString());
+        Path launcher = install(tmp.resolve("opt/segvault"));
+
+        ProjectFiles.Run old = launch(launcher, env, "status");
+
+        assertThat(old.exit()).isEqualTo(2);
+        assertThat(old.stdout()).isEmpty();
+        assertThat(old.stderr()).contains(jdk11.resolve("bin/java") + " is Java 11.0.21", "needs Java 17 or newer");
+
+        env.put("SEGVAULT_JAVA", jdk11.resolve("release").toString());
+        ProjectFiles.Run notJava = launch(launcher, env, "status");
+
+        assertThat(notJava.exit()).isEqualTo(2);
+        assertThat(notJava.stderr()).startsWith("segvault: error: SEGVAULT_JAVA=" + jdk11.resolve("release")
+                + " is not an executable file");
     }
 
     @Test
@@ -210,6 +300,56 @@ class LauncherTest {
         env.put("JAVA_HOME", jdk.toString());
         env.put("FAKE_VERSION", versionLine);
         return env;
+    }
+
+    /** Environment without an explicit choice: java on PATH is the one in {@code pathBin}, runtimes in {@code jvms}. */
+    private Map<String, String> discovery(Path pathBin, Path jvms) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", pathBin + ":/usr/bin:/bin");
+        env.put("SEGVAULT_JAVA_DIRS", jvms.toString());
+        env.put("FAKE_PROBES", tmp.resolve("probes").toString());
+        return env;
+    }
+
+    /** {@link #discovery} with no java on PATH. */
+    private Map<String, String> noJavaOnPath(Path jvms) throws IOException {
+        return discovery(Files.createDirectories(tmp.resolve("empty-bin")), jvms);
+    }
+
+    /** tmp/jvms with a stand-in runtime for each pair of name and version. */
+    private Path jvms(String... namesAndVersions) throws IOException {
+        Path jvms = tmp.resolve("jvms");
+        for (int i = 0; i < namesAndVersions.length; i += 2) {
+            fakeHome(jvms.resolve(namesAndVersions[i]), namesAndVersions[i + 1]);
+        }
+        return jvms;
+    }
+
+    /**
+     * A stand-in runtime: a release file saying {@code version} and a java that prints "ran HOME-NAME" and its
+     * arguments, and notes each -version probe in $FAKE_PROBES.
+     */
+    private static Path fakeHome(Path home, String version) throws IOException {
+        Files.createDirectories(home);
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + version + "\"\nLIBC=\"gnu\"\n");
+        executable(home.resolve("bin/java"), """
+                #!/bin/sh
+                if [ "$1" = -version ]; then
+                    echo %s >>"$FAKE_PROBES"
+                    printf '%%s\\n' "$FAKE_VERSION" >&2
+                    exit 0
+                fi
+                echo ran %s
+                for a in "$@"; do printf '%%s\\n' "$a"; done
+                """.formatted(home.getFileName(), home.getFileName()));
+        return home;
+    }
+
+    /** A directory for PATH with a symbolic link java to the runtime in {@code home}, as /usr/bin/java is. */
+    private Path onPath(Path home) throws IOException {
+        Path bin = Files.createDirectories(tmp.resolve("path-bin-" + home.getFileName()));
+        Files.createSymbolicLink(bin.resolve("java"), home.resolve("bin/java"));
+        return bin;
     }
 
     private ProjectFiles.Run launch(Path launcher, Map<String, String> env, String... args) {
