@@ -44,30 +44,33 @@ final class RangedDownloader {
     private volatile boolean cancelled;
 
     RangedDownloader(ObjectReader store, ExecutorService pool, long rangeSize, RestoreProgress progress) {
-        this(store, pool, rangeSize, progress, false);
+        this(store, pool, rangeSize, progress, Flush.NONE);
     }
 
-    /** @param fsync whether each file is fsynced once its SHA-256 checked out, before its future completes */
-    RangedDownloader(ObjectReader store, ExecutorService pool, long rangeSize, RestoreProgress progress, boolean fsync) {
-        this(store, pool, rangeSize, progress, fsync, null);
-    }
-
-    /** @param writeback where early writebacks of large files run (with fsync); null: none, each file is fsynced whole */
-    RangedDownloader(ObjectReader store, ExecutorService pool, long rangeSize, RestoreProgress progress, boolean fsync,
-                     Executor writeback) {
-        this(store, pool, rangeSize, progress, fsync, writeback, WRITEBACK_EVERY);
-    }
-
-    /** @param writebackEvery bytes of one file written between two early writebacks (tests use small files) */
-    RangedDownloader(ObjectReader store, ExecutorService pool, long rangeSize, RestoreProgress progress, boolean fsync,
-                     Executor writeback, long writebackEvery) {
+    RangedDownloader(ObjectReader store, ExecutorService pool, long rangeSize, RestoreProgress progress, Flush flush) {
         this.store = store;
         this.pool = pool;
         this.rangeSize = Math.max(1 << 20, rangeSize);
         this.progress = progress;
-        this.fsync = fsync;
-        this.writeback = fsync ? writeback : null;
-        this.writebackEvery = writebackEvery;
+        this.fsync = flush.fsync();
+        this.writeback = flush.fsync() ? flush.writeback() : null;
+        this.writebackEvery = flush.every();
+    }
+
+    /**
+     * How downloaded files reach the disk.
+     *
+     * @param fsync     whether each file is fsynced once its SHA-256 checked out, before its future completes
+     * @param writeback where early writebacks of large files run (with fsync); null: none, each file is fsynced whole
+     * @param every     bytes of one file written between two early writebacks (tests use small files)
+     */
+    record Flush(boolean fsync, Executor writeback, long every) {
+        static final Flush NONE = new Flush(false, null, WRITEBACK_EVERY);
+
+        /** fsync of each file, with early writebacks on {@code writeback} when it is not null */
+        static Flush fsync(Executor writeback) {
+            return new Flush(true, writeback, WRITEBACK_EVERY);
+        }
     }
 
     /** Makes every range still queued or running fail soon (at its next buffer) instead of downloading on. */

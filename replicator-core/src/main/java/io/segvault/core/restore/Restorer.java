@@ -203,8 +203,8 @@ public final class Restorer {
         int parallelism = Math.max(1, options.parallelism());
         ExecutorService pool = pools.fixed("segvault-restore", parallelism);
         ExecutorService writeback = options.fsync() ? pools.fixed("segvault-writeback", 1) : null;
-        RangedDownloader dl = new RangedDownloader(catalog.store(), pool, options.rangeSize(), progress, options.fsync(),
-                writeback);
+        RangedDownloader dl = new RangedDownloader(catalog.store(), pool, options.rangeSize(), progress,
+                options.fsync() ? RangedDownloader.Flush.fsync(writeback) : RangedDownloader.Flush.NONE);
         try (DownloadWindow window = new DownloadWindow(pool, dl, 2 * parallelism)) {
             CompletableFuture<String> nonce = CompletableFuture.supplyAsync(() -> highestNonce(point), pool);
             window.run(plan.downloads(), d -> journal.finished(d.file(), d.size(), d.sha256()));

@@ -115,7 +115,8 @@ class RangedDownloaderTest {
                 writebacks.incrementAndGet();
                 writer.execute(task);
             };
-            new RangedDownloader(memory, pool, 2L * MIB, progress, true, counting, MIB).fetch(d).join();
+            new RangedDownloader(memory, pool, 2L * MIB, progress, new RangedDownloader.Flush(true, counting, MIB))
+                    .fetch(d).join();
         } finally {
             writer.shutdown();
         }
@@ -131,7 +132,8 @@ class RangedDownloaderTest {
         Restorer.Download d = put("seg/not-written-back", data, TestData.sha256(data));
         AtomicInteger writebacks = new AtomicInteger();
 
-        new RangedDownloader(memory, pool, MIB, progress, false, task -> writebacks.incrementAndGet(), MIB).fetch(d).join();
+        new RangedDownloader(memory, pool, MIB, progress,
+                new RangedDownloader.Flush(false, task -> writebacks.incrementAndGet(), MIB)).fetch(d).join();
 
         assertThat(Files.readAllBytes(d.file())).isEqualTo(data);
         assertThat(writebacks).hasValue(0);
