@@ -17,7 +17,7 @@ cds_warmup() {
   "${SV[@]}" restore --bucket "$b" --endpoint "$ENDPOINT" --prefix borg/ --repo lat --target "$WORK/restore/warmup" \
     >"$WORK/logs/warmup-restore.log" 2>&1 || die "warm-up restore failed (see $WORK/logs/warmup-restore.log)"
   rm -rf "$WORK/restore/warmup"
-  note "archives: $(find "$WORK/cds" -name '*.jsa' -printf '%f ' 2>/dev/null)"
+  note "archives: $(find "$WORK/cds" \( -name '*.jsa' -o -name '*.aot' \) -printf '%f ' 2>/dev/null)"
 }
 
 # jvm_pid PID: the JVM of a segvault started through the launcher (the launcher itself once it exec'd java; its
