@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 20: a repository of 200,000 segments under the launcher's heap ({@code -Xmx256m -XX:+UseSerialGC}, the upload
- * part buffers at their defaults held as ballast). Each step runs in its own JVM through {@link ScaleRun}: the initial
+ * part buffers the S3 store keeps at the defaults held as ballast during a sync: {@link ScaleRun#PART_BUFFERS}). Each step runs in its own JVM through {@link ScaleRun}: the initial
  * sync, a pass with nothing new, a pass after one more committed transaction, and a restore of the newest point, which
  * must give back the repository byte for byte. {@code -Dscale.segments=N} changes the size (200,000 by default).
  */
@@ -53,6 +53,7 @@ class ScaleHeapIT {
     private static void step(String name, Object... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
                 "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Dscale.histogram=" + Boolean.getBoolean("scale.histogram"),
+                "-Dscale.ballastMiB=" + Long.getLong("scale.ballastMiB", 64),
                 "-cp", System.getProperty("java.class.path"), ScaleRun.class.getName()));
         for (Object a : args) {
             cmd.add(a.toString());

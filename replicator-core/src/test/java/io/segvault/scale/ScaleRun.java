@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.NotificationEmitter;
 import javax.management.ObjectName;
@@ -32,13 +31,19 @@ import javax.management.openmbean.CompositeData;
  * One step of the scale test, run in its own JVM (as {@code segvault sync} and {@code restore} are) with the launcher's
  * heap: {@code sync <repo> <bucket-dir> <state-dir>} runs one repository pass through the same classes the agent wires,
  * {@code restore <bucket-dir> <target>} restores the newest point. The bucket is a {@link FileObjectStore}, so it costs
- * no heap; the default upload part buffers (8 x 16 MiB) are held as ballast because the file store needs none. Prints
+ * no heap; during a sync the part buffers the S3 store would keep at the defaults are held as ballast because the file
+ * store needs none ({@link #PART_BUFFERS}; a restore uploads nothing and its download buffers are real). Prints
  * {@code peak-heap-after-gc=<bytes>} and, with {@code -Dscale.histogram=true}, the class histogram at each new peak.
  */
 public final class ScaleRun {
 
-    /** What the S3 store's part buffers take at the defaults: {@code upload.maxBufferedParts} x {@code upload.partSize}. */
-    static final long PART_BUFFERS = 8L * 16 * 1024 * 1024;
+    /**
+     * What the S3 store's part buffers hold during this sync at the defaults: every single PUT takes one buffer of
+     * {@code upload.partSize} (16 MiB) from the pool, which keeps it, and {@code upload.concurrency} (4) run at once, so
+     * 64 MiB. Segments above {@code upload.multipartThreshold} can raise it to {@code upload.maxBufferedParts} (8) x 16
+     * MiB = 128 MiB; {@code -Dscale.ballastMiB=128} measures that case.
+     */
+    static final long PART_BUFFERS = Long.getLong("scale.ballastMiB", 64) << 20;
     static final String REPO = "scale";
 
     private static final AtomicLong PEAK = new AtomicLong();
@@ -53,7 +58,8 @@ public final class ScaleRun {
 
     public static void main(String[] args) throws Exception {
         watchHeap();
-        byte[][] ballast = new byte[(int) (PART_BUFFERS >> 24)][];
+        // a restore uploads nothing: its download buffers are the real ones (RangedDownloader), no ballast
+        byte[][] ballast = new byte["sync".equals(args[0]) ? (int) (PART_BUFFERS >> 24) : 0][];
         for (int i = 0; i < ballast.length; i++) {
             ballast[i] = new byte[1 << 24];
         }
@@ -68,13 +74,13 @@ public final class ScaleRun {
         System.gc();
         System.out.println(what);
         System.out.println("seconds=" + Duration.ofNanos(System.nanoTime() - t0).toMillis() / 1000.0);
-        System.out.println("ballast=" + ballast.length * (long) ballast[0].length);
+        System.out.println("ballast=" + ballast.length * (long) (1 << 24));
         System.out.println("peak-heap-after-gc=" + PEAK.get());
         System.out.println("peak-heap-after-full-gc=" + PEAK_MAJOR.get());
     }
 
     private static String sync(Path repo, Path bucket, Path state, Clock clock) {
-        ExecutorService uploads = Executors.newFixedThreadPool(4);
+        ExecutorService uploads = Threads.POOLS.bounded("segvault-upload", 4, 16); // as the agent wires it (Wiring)
         try (FileObjectStore store = new FileObjectStore("scale-bucket", bucket, clock); Ledger ledger = Ledger.open(state)) {
             TamperDetector detector = new TamperDetector(ledger.segmentCatalog(), clock, 0.5, TestHashes.create());
             PassAssembly assembly = new PassAssembly(store, ledger, new BucketLayout(""),
