@@ -20,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.AbstractList;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -46,7 +45,7 @@ public final class ManifestCodec {
             .build();
     /** Format 3 is written without indentation: a checkpoint's size is what a restore and every lock pay for. */
     private static final ObjectMapper COMPACT = JSON.copy().disable(SerializationFeature.INDENT_OUTPUT);
-    private static final ObjectReader READER = JSON.readerFor(PointWire.class).without(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    private static final ObjectReader READER = JSON.readerFor(PointWire.In.class).without(JsonParser.Feature.AUTO_CLOSE_SOURCE);
     /** {@link #COMPACT} writing into a stream it leaves open. */
     private static final ObjectWriter STREAM = COMPACT.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
@@ -135,9 +134,10 @@ public final class ManifestCodec {
      * holding its bytes: a checkpoint of 200,000 segments costs its entries, not its 30 MB of JSON as well.
      */
     public static StoredPoint decode(InputStream in, String source, String repo, BucketLayout layout) {
-        PointWire w;
+        PointWire.In w;
+        EntryReader.Notes notes = new EntryReader.Notes();
         try {
-            w = READER.readValue(in);
+            w = READER.withAttribute(EntryReader.NOTES, notes).readValue(in);
         } catch (IOException e) {
             throw new ManifestException(source, "is not a valid restore point (JSON): " + oneLine(e), e);
         }
@@ -153,30 +153,26 @@ public final class ManifestCodec {
         }
         boolean delta = w.formatVersion() == FORMAT_VERSION && kind(w, source);
         RestorePoint p = new RestorePoint(w.formatVersion(), w.repo(), w.repoId(), w.transaction(), w.createdAt(),
-                w.segmentsPerDir(), w.previous(), segments(w, source), w.control(), w.indexOmitted());
+                w.segmentsPerDir(), w.previous(), segments(w, notes, source), w.control(), w.indexOmitted());
         checkEntries(p, source, layout);
         return new StoredPoint(p, delta, delta && w.removed() != null ? w.removed() : List.of());
     }
 
-    /** The entries with their keys: spelled out in formats 1 and 2, derived from n and sha256 in format 3 unless given. */
-    private static List<RestorePoint.SegmentEntry> segments(PointWire w, String source) {
-        List<RestorePoint.SegmentEntry> segs = new ArrayList<>(w.segments().size());
-        List<PointWire.Segment> wire = w.segments();
-        for (int i = 0; i < wire.size(); i++) {
-            PointWire.Segment s = wire.get(i);
-            wire.set(i, null); // each wire entry is garbage once converted: the two forms never coexist in full
-            String key = s.key() != null ? s.key() : w.formatVersion() == FORMAT_VERSION && s.sha256() != null
-                    ? segmentKey(s.n(), s.sha256()) : null;
-            if (key == null || s.sha256() == null || s.versionId() == null) {
-                throw new ManifestException(source, "segment entry " + s.n() + " lacks its key, sha256 or versionId", null);
-            }
-            segs.add(new RestorePoint.SegmentEntry(s.n(), key, s.size(), s.sha256(), s.versionId()));
+    /**
+     * The entries with their keys: spelled out in formats 1 and 2, derived from n and sha256 in format 3 unless given. The
+     * first entry (in the point's order) that breaks a rule is named.
+     */
+    private static List<RestorePoint.SegmentEntry> segments(PointWire.In w, EntryReader.Notes notes, String source) {
+        long keyAt = w.formatVersion() == FORMAT_VERSION ? Long.MAX_VALUE : notes.keyAbsentAt;
+        if (notes.lackingAt < Long.MAX_VALUE || keyAt < Long.MAX_VALUE) {
+            long n = notes.lackingAt < keyAt ? notes.firstLacking : notes.firstKeyAbsent;
+            throw new ManifestException(source, "segment entry " + n + " lacks its key, sha256 or versionId", null);
         }
-        return segs;
+        return w.segments();
     }
 
     /** Format 3: true for a delta (which must name its base), false for a checkpoint (which removes nothing). */
-    private static boolean kind(PointWire w, String source) {
+    private static boolean kind(PointWire.In w, String source) {
         if (PointWire.DELTA.equals(w.kind())) {
             if (w.previous() == null) {
                 throw new ManifestException(source, "is a delta point without a previous point (its base)", null);

@@ -3,7 +3,6 @@ package io.segvault.core.manifest;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -51,9 +50,14 @@ public record RestorePoint(int formatVersion, String repo, String repoId, long t
 
         private final long n;
         private final long size;
-        /** The SHA-256 as bytes, or null when {@link #shaText} holds a value that is not 64 lower-case hex digits. */
-        private final byte[] sha;
+        /** The SHA-256 as four big-endian longs, unless {@link #shaText} holds one that is not 64 lower-case hex digits. */
+        private final long sha0;
+        private final long sha1;
+        private final long sha2;
+        private final long sha3;
         private final String shaText;
+        /** Whether the SHA-256 is held in the four longs. */
+        private final boolean hex;
         private final String versionId;
         /** The key when it is not {@code segments/<n>/<sha256>}; else null. */
         private final String key;
@@ -71,8 +75,12 @@ public record RestorePoint(int formatVersion, String repo, String repoId, long t
             this.versionId = versionId;
             boolean hex = sha256 != null && sha256.length() == 64
                     && sha256.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
-            this.sha = hex ? HEX.parseHex(sha256) : null;
+            this.sha0 = hex ? Long.parseUnsignedLong(sha256, 0, 16, 16) : 0;
+            this.sha1 = hex ? Long.parseUnsignedLong(sha256, 16, 32, 16) : 0;
+            this.sha2 = hex ? Long.parseUnsignedLong(sha256, 32, 48, 16) : 0;
+            this.sha3 = hex ? Long.parseUnsignedLong(sha256, 48, 64, 16) : 0;
             this.shaText = hex ? null : sha256;
+            this.hex = hex;
             this.key = key != null && sha256 != null && key.equals(ManifestCodec.segmentKey(n, sha256)) ? null : key;
             if (key == null) {
                 throw new NullPointerException("key of segment entry " + n);
@@ -96,7 +104,8 @@ public record RestorePoint(int formatVersion, String repo, String repoId, long t
 
         @JsonProperty("sha256")
         public String sha256() {
-            return sha != null ? HEX.formatHex(sha) : shaText;
+            return !hex ? shaText
+                    : HEX.toHexDigits(sha0) + HEX.toHexDigits(sha1) + HEX.toHexDigits(sha2) + HEX.toHexDigits(sha3);
         }
 
         @JsonProperty("versionId")
@@ -111,13 +120,14 @@ public record RestorePoint(int formatVersion, String repo, String repoId, long t
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof SegmentEntry e && n == e.n && size == e.size && Arrays.equals(sha, e.sha)
-                    && Objects.equals(shaText, e.shaText) && Objects.equals(versionId, e.versionId) && Objects.equals(key, e.key);
+            return o instanceof SegmentEntry e && n == e.n && size == e.size && sha0 == e.sha0 && sha1 == e.sha1
+                    && sha2 == e.sha2 && sha3 == e.sha3 && hex == e.hex && Objects.equals(shaText, e.shaText)
+                    && Objects.equals(versionId, e.versionId) && Objects.equals(key, e.key);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(n, size, Arrays.hashCode(sha), shaText, versionId, key);
+            return Objects.hash(n, size, sha0, sha1, sha2, sha3, shaText, versionId, key);
         }
 
         @Override
