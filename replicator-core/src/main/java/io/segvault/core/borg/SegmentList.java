@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.RandomAccess;
 
 /**
- * The segment files of a listing, ascending by number, in about 44 bytes each (number, directory, fingerprint) instead
+ * The segment files of a listing, ascending by number, in 48 bytes each (number, directory, fingerprint) instead
  * of a {@link SegmentFile} with its {@link Path}: a repository of 200,000 segments lists in some 9 MiB. A
  * {@link SegmentFile} is built when asked for; its path is {@code <data>/<directory>/<number>}, or the path it was
  * listed under when that is spelled otherwise (leading zeros). Immutable once built.
