@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 20: a repository of 200,000 segments under the launcher's heap ({@code -Xmx256m -XX:+UseSerialGC}, the upload
  * part buffers the S3 store keeps at the defaults held as ballast during a sync: {@link ScaleRun#PART_BUFFERS}). Each step runs in its own JVM through {@link ScaleRun}: the initial
  * sync, a pass with nothing new, a pass after one more committed transaction, and a restore of the newest point, which
- * must give back the repository byte for byte. {@code -Dscale.segments=N} changes the size (200,000 by default).
+ * must give back the repository byte for byte. {@code -Dscale.segments=N} changes the size (200,000 by default: 10 to
+ * 25 minutes on the shared 2-core machine, most of it writing, comparing and deleting 1.2 million files; run it alone).
  */
 class ScaleHeapIT {
 
