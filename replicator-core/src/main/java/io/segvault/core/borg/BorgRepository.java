@@ -139,7 +139,7 @@ public final class BorgRepository {
      * zero (borg treats a 0-byte segment as absent), ascending by number. Includes segments above the committed
      * transaction; use {@link #snapshot(Path)} for the replicable set.
      */
-    public List<SegmentFile> segments() {
+    public SegmentList segments() {
         Path data = path.resolve("data");
         List<Path> dirs = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(data)) {
@@ -149,19 +149,36 @@ public final class BorgRepository {
                 }
             }
         } catch (NoSuchFileException e) {
-            return List.of();
+            return SegmentList.of(List.of());
         } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
             throw new BorgRepositoryException(data, "cannot list " + PathLabels.describe(data) + ": " + e, e);
         }
-        // one stat per segment: directories of 1000 segments are listed on all cores when there are several
+        // one stat per segment: directories of 1000 segments are listed on all cores when there are several; each
+        // directory's listing is made compact before the next ones are listed (issue 20: no object per segment)
         Stream<Path> each = dirs.size() > 1 ? dirs.parallelStream() : dirs.stream();
-        List<SegmentFile> result = new ArrayList<>(each.flatMap(dir -> {
+        List<SegmentList> parts = each.map(dir -> {
             List<SegmentFile> in = new ArrayList<>();
             addSegments(dir, in);
-            return in.stream();
-        }).toList());
-        result.sort(Comparator.comparingLong(SegmentFile::number));
-        return result;
+            return SegmentList.of(in);
+        }).toList();
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        return ascendingWithoutOverlap(parts) ? SegmentList.concat(parts, data)
+                : SegmentList.of(parts.stream().flatMap(List::stream).toList());
+    }
+
+    /** Whether the directories' lists, ordered by their first numbers, never overlap (the normal layout). */
+    private static boolean ascendingWithoutOverlap(List<SegmentList> parts) {
+        List<SegmentList> ordered = parts.stream().filter(p -> !p.isEmpty()).sorted(Comparator.comparingLong(p -> p.number(0)))
+                .toList();
+        for (int i = 1; i < ordered.size(); i++) {
+            SegmentList before = ordered.get(i - 1);
+            if (before.number(before.size() - 1) >= ordered.get(i).number(0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void addSegments(Path dir, List<SegmentFile> result) {

@@ -1,10 +1,8 @@
 package io.segvault.core.borg;
 
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link SegmentCatalog} in memory: forgets everything on restart (the first inspection afterwards re-hashes). */
@@ -29,8 +27,6 @@ public final class InMemorySegmentCatalog implements SegmentCatalog {
 
     @Override
     public void remember(String repo, long transaction, Collection<KnownSegment> segments) {
-        Map<Long, KnownSegment> copy = new TreeMap<>();
-        segments.forEach(s -> copy.put(s.number(), s));
-        states.put(repo, new State(transaction, Collections.unmodifiableMap(copy)));
+        states.put(repo, new State(transaction, KnownSegments.of(segments)));
     }
 }

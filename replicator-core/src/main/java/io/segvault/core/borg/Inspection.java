@@ -1,9 +1,7 @@
 package io.segvault.core.borg;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Result of {@link TamperDetector#inspect}.
@@ -14,7 +12,7 @@ import java.util.TreeMap;
 public record Inspection(Map<Long, KnownSegment> segments, List<TamperEvent> events) {
 
     public Inspection {
-        segments = Collections.unmodifiableMap(new TreeMap<>(segments));
+        segments = KnownSegments.of(segments);
         events = List.copyOf(events);
     }
 }

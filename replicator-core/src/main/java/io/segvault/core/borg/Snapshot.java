@@ -1,5 +1,6 @@
 package io.segvault.core.borg;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,11 +18,13 @@ import java.util.Optional;
  * @param segments    every segment file with number {@code <= transaction} present while T was current, ascending
  * @param controls    copies of {@code config}, {@code index.T}, {@code hints.T}, {@code integrity.T} and
  *                    {@code nonce} (those that exist), made while T was current
+ * @param scratch     the directory the copies are in (the caller's; it may also spool what it derives from the snapshot)
  */
-public record Snapshot(long transaction, RepoConfig config, List<SegmentFile> segments, List<ControlFile> controls) {
+public record Snapshot(long transaction, RepoConfig config, List<SegmentFile> segments, List<ControlFile> controls,
+                       Path scratch) {
 
     public Snapshot {
-        segments = List.copyOf(segments);
+        segments = SegmentList.of(segments);
         controls = List.copyOf(controls);
     }
 

@@ -9,13 +9,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /** The snapshot algorithm of {@link BorgRepository#snapshot(Path)}; see there for the contract. */
 final class SnapshotTaker {
@@ -112,12 +108,12 @@ final class SnapshotTaker {
             return Outcome.retry("no non-empty index.N in the repository root (borg is rebuilding the index?)");
         }
         long t = current.getAsLong();
-        List<SegmentFile> all = repository.segments();
+        SegmentList all = repository.segments();
         String pending = pendingCommit(all, t);
         if (pending != null) {
             return Outcome.retry(pending);
         }
-        List<SegmentFile> listed = all.stream().filter(s -> s.number() <= t).toList();
+        SegmentList listed = all.upTo(t);
         for (String name : List.of("config", "index." + t, "hints." + t, "integrity." + t, "nonce")) {
             Copied copied = copy(name, scratch);
             if (copied != null) {
@@ -134,7 +130,7 @@ final class SnapshotTaker {
         Path configCopy = copies.get(0).file().copy();
         RepoConfig config = ConfigParser.parse(repository.path().resolve("config"),
                 BorgRepository.readConfigText(configCopy));
-        return new Outcome(new Snapshot(t, config, listed, copies.stream().map(Copied::file).toList()), null);
+        return new Outcome(new Snapshot(t, config, listed, copies.stream().map(Copied::file).toList(), scratch), null);
     }
 
     /**
@@ -142,8 +138,8 @@ final class SnapshotTaker {
      * index is not in place yet; while borg compacts in that window it deletes segments {@code <= T}, so T cannot
      * be snapshotted safely.
      */
-    private static String pendingCommit(List<SegmentFile> all, long t) {
-        for (SegmentFile segment : all) {
+    private static String pendingCommit(SegmentList all, long t) {
+        for (SegmentFile segment : all.subList(all.upTo(t).size(), all.size())) {
             try {
                 if (segment.number() > t && SegmentReader.endsWithCommitEntry(segment.path())) {
                     return "segment " + segment.number() + " above index transaction " + t + " already ends with a"
@@ -159,7 +155,7 @@ final class SnapshotTaker {
         return null;
     }
 
-    private String recheck(long t, List<SegmentFile> listed, List<Copied> copies) {
+    private String recheck(long t, SegmentList listed, List<Copied> copies) {
         OptionalLong now = repository.committedTransaction();
         if (now.isEmpty() || now.getAsLong() != t) {
             return "transaction " + t + " stopped being current while copying (now "
@@ -171,16 +167,15 @@ final class SnapshotTaker {
                 return copied.file().name() + " was replaced while copying";
             }
         }
-        List<SegmentFile> all = repository.segments();
-        Map<Long, SegmentFile> present = all.stream()
-                .collect(Collectors.toMap(SegmentFile::number, Function.identity(), (a, b) -> a, LinkedHashMap::new));
-        for (SegmentFile segment : listed) {
-            SegmentFile again = present.get(segment.number());
-            if (again == null) {
-                return "segment " + segment.number() + " vanished (borg compact?)";
+        SegmentList all = repository.segments();
+        for (int i = 0; i < listed.size(); i++) {
+            long n = listed.number(i);
+            int again = all.indexOf(n);
+            if (again < 0) {
+                return "segment " + n + " vanished (borg compact?)";
             }
-            if (!again.fingerprint().equals(segment.fingerprint())) {
-                return "segment " + segment.number() + " was rewritten (borg check --repair?)";
+            if (!all.sameFingerprint(again, listed, i)) {
+                return "segment " + n + " was rewritten (borg check --repair?)";
             }
         }
         return pendingCommit(all, t);

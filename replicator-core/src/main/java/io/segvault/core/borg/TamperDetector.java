@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.OptionalLong;
-import java.util.TreeMap;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -102,7 +102,7 @@ public final class TamperDetector {
         private final OptionalLong knownTransaction;
         private final Instant at = clock.instant();
         private final List<TamperEvent> events = new ArrayList<>();
-        private final Map<Long, KnownSegment> current = new TreeMap<>();
+        private final KnownSegments.Builder current;
         private final HashAhead ahead;
         private boolean changed;
         private int next;
@@ -110,7 +110,8 @@ public final class TamperDetector {
         private Run(String repo, Snapshot snapshot, boolean rehashAll) {
             this.repo = repo;
             this.snapshot = snapshot;
-            this.known = catalog.known(repo);
+            this.known = KnownSegments.of(catalog.known(repo));
+            this.current = new KnownSegments.Builder(snapshot.segments().size());
             this.knownTransaction = catalog.knownTransaction(repo);
             this.changed = knownTransaction.isEmpty() || knownTransaction.getAsLong() != snapshot.transaction()
                     || known.size() != snapshot.segments().size();
@@ -136,7 +137,7 @@ public final class TamperDetector {
                         contentChanged(prior, now, knownTransaction.getAsLong(), snapshot.transaction()), at));
             }
             changed |= !now.equals(prior);
-            current.put(segment.number(), now);
+            current.put(now);
             return now;
         }
 
@@ -146,6 +147,7 @@ public final class TamperDetector {
                 throw new IllegalStateException("inspection of " + repo + " finished before its last segment was taken");
             }
             close();
+            KnownSegments current = this.current.build();
             if (knownTransaction.isPresent()) {
                 List<KnownSegment> vanished = known.values().stream().filter(k -> !current.containsKey(k.number()))
                         .sorted(Comparator.comparingLong(KnownSegment::number)).toList();
@@ -175,7 +177,9 @@ public final class TamperDetector {
         private final List<SegmentFile> segments;
         private final Map<Long, KnownSegment> known;
         private final boolean rehashAll;
-        private final List<CompletableFuture<KnownSegment>> started = new ArrayList<>();
+        /** Hashes started and not taken yet, in snapshot order. */
+        private final ArrayDeque<CompletableFuture<KnownSegment>> started = new ArrayDeque<>();
+        private int startedCount;
         private int taken;
 
         HashAhead(String repo, List<SegmentFile> segments, Map<Long, KnownSegment> known, boolean rehashAll) {
@@ -186,18 +190,20 @@ public final class TamperDetector {
         }
 
         KnownSegment next() {
-            while (started.size() < segments.size() && started.size() <= taken + SegmentHashes.PARALLEL) {
-                CompletableFuture<KnownSegment> f = start(segments.get(started.size()), started.size() == taken);
+            while (startedCount < segments.size() && startedCount <= taken + SegmentHashes.PARALLEL) {
+                CompletableFuture<KnownSegment> f = start(segments.get(startedCount), startedCount == taken);
                 if (f == null) {
                     break; // no room in the spool to read further ahead
                 }
                 started.add(f);
+                startedCount++;
             }
-            CompletableFuture<KnownSegment> f = started.get(taken++);
+            CompletableFuture<KnownSegment> f = started.poll();
+            taken++;
             try {
                 return f.join();
             } catch (CompletionException e) {
-                started.subList(taken, started.size()).forEach(other -> other.cancel(false));
+                started.forEach(other -> other.cancel(false));
                 throw e.getCause() instanceof RuntimeException re ? re : e;
             }
         }

@@ -162,6 +162,19 @@ public final class Ledger implements AutoCloseable {
         return objects.liveObjects(repo);
     }
 
+    /**
+     * One page of {@link #liveObjects(String)}: up to {@code limit} objects with keys after {@code afterKey} ("" first),
+     * in key order, so a caller walks a live set of any size in bounded memory.
+     */
+    public synchronized List<UploadedObject> liveObjects(String repo, String afterKey, int limit) {
+        return objects.liveObjects(repo, afterKey, limit);
+    }
+
+    /** The earliest lock date among the recorded live objects of {@code repo}, if any has one. */
+    public synchronized Optional<Instant> earliestLive(String repo) {
+        return objects.earliestLive(repo);
+    }
+
     public synchronized void recordPoint(PointRecord p) {
         points.record(p);
     }

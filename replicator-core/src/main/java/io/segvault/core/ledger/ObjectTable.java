@@ -94,10 +94,14 @@ final class ObjectTable {
     void replaceLiveRows(String repo, Collection<String> keys) throws SQLException {
         sql.update("DELETE FROM live WHERE repo = ?", ps -> ps.setString(1, repo));
         try (PreparedStatement ps = sql.prepare("INSERT OR IGNORE INTO live (repo, key) VALUES (?, ?)")) {
+            int n = 0;
             for (String k : keys) {
                 ps.setString(1, repo);
                 ps.setString(2, k);
                 ps.addBatch();
+                if (++n % 1000 == 0) {
+                    ps.executeBatch(); // the driver holds a batch's parameters until it runs
+                }
             }
             ps.executeBatch();
         }
@@ -106,6 +110,28 @@ final class ObjectTable {
     List<UploadedObject> liveObjects(String repo) {
         return sql.query("SELECT o.repo, o.key, o.size, o.sha256, o.version_id, o.retain_until FROM live l JOIN objects o "
                 + "ON o.key = l.key WHERE l.repo = ? ORDER BY o.key", ps -> ps.setString(1, repo), ObjectTable::readAll);
+    }
+
+    /** Up to {@code limit} recorded live objects of {@code repo} with keys after {@code afterKey} ("" for the first page). */
+    List<UploadedObject> liveObjects(String repo, String afterKey, int limit) {
+        return sql.query("SELECT o.repo, o.key, o.size, o.sha256, o.version_id, o.retain_until FROM live l JOIN objects o "
+                + "ON o.key = l.key WHERE l.repo = ? AND l.key > ? ORDER BY l.key LIMIT ?", ps -> {
+                    ps.setString(1, repo);
+                    ps.setString(2, afterKey);
+                    ps.setInt(3, limit);
+                }, ObjectTable::readAll);
+    }
+
+    /** The earliest lock date among the recorded live objects of {@code repo}, if any has one. */
+    Optional<Instant> earliestLive(String repo) {
+        return sql.query("SELECT MIN(o.retain_until) FROM live l JOIN objects o ON o.key = l.key WHERE l.repo = ?",
+                ps -> ps.setString(1, repo), rs -> {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    long until = rs.getLong(1);
+                    return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochSecond(until));
+                });
     }
 
     private static Optional<String> firstString(ResultSet rs) throws SQLException {

@@ -1,16 +1,25 @@
 package io.segvault.core.manifest;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.segvault.core.layout.BucketLayout;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
+import java.util.AbstractList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -36,6 +45,9 @@ public final class ManifestCodec {
             .build();
     /** Format 3 is written without indentation: a checkpoint's size is what a restore and every lock pay for. */
     private static final ObjectMapper COMPACT = JSON.copy().disable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectReader READER = JSON.readerFor(PointWire.In.class).without(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    /** {@link #COMPACT} writing into a stream it leaves open. */
+    private static final ObjectWriter STREAM = COMPACT.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     private ManifestCodec() {
     }
@@ -50,16 +62,37 @@ public final class ManifestCodec {
 
     /** Encodes a format-3 point: a checkpoint (full) or a delta (added entries and removed numbers). */
     public static byte[] encode(StoredPoint stored) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            write(stored, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes a format-3 point to {@code out} (left open): exactly the bytes {@link #encode(StoredPoint)} returns, produced
+     * entry by entry, so a checkpoint of any size is never held in memory whole.
+     */
+    public static void write(StoredPoint stored, OutputStream out) throws IOException {
         RestorePoint p = stored.point();
         if (p.formatVersion() != FORMAT_VERSION) {
             throw new IllegalArgumentException("format-3 encoding of a format-" + p.formatVersion() + " point");
         }
-        List<PointWire.Segment> segs = new ArrayList<>(p.segments().size());
-        for (RestorePoint.SegmentEntry s : p.segments()) {
-            String derived = segmentKey(s.n(), s.sha256());
-            segs.add(new PointWire.Segment(s.n(), s.sha256(), s.size(), s.versionId(), derived.equals(s.key()) ? null : s.key()));
-        }
-        return write(COMPACT, new PointWire(p.formatVersion(), p.repo(), p.repoId(), p.transaction(), p.createdAt(),
+        List<PointWire.Segment> segs = new AbstractList<>() {
+            @Override
+            public PointWire.Segment get(int i) {
+                RestorePoint.SegmentEntry s = p.segments().get(i);
+                return new PointWire.Segment(s.n(), s.sha256(), s.size(), s.versionId(), s.derivedKey() ? null : s.key());
+            }
+
+            @Override
+            public int size() {
+                return p.segments().size();
+            }
+        };
+        STREAM.writeValue(out, new PointWire(p.formatVersion(), p.repo(), p.repoId(), p.transaction(), p.createdAt(),
                 p.segmentsPerDir(), p.previous(), stored.delta() ? PointWire.DELTA : PointWire.CHECKPOINT, segs,
                 stored.delta() ? stored.removed() : null, p.control(), p.indexOmitted()));
     }
@@ -93,9 +126,18 @@ public final class ManifestCodec {
      * @param source what the bytes are (object key or file), for messages
      */
     public static StoredPoint decode(byte[] bytes, String source, String repo, BucketLayout layout) {
-        PointWire w;
+        return decode(new ByteArrayInputStream(bytes), source, repo, layout);
+    }
+
+    /**
+     * As {@link #decode(byte[], String, String, BucketLayout)}, reading the point from {@code in} (left open) without
+     * holding its bytes: a checkpoint of 200,000 segments costs its entries, not its 30 MB of JSON as well.
+     */
+    public static StoredPoint decode(InputStream in, String source, String repo, BucketLayout layout) {
+        PointWire.In w;
+        EntryReader.Notes notes = new EntryReader.Notes();
         try {
-            w = JSON.readValue(bytes, PointWire.class);
+            w = READER.withAttribute(EntryReader.NOTES, notes).readValue(in);
         } catch (IOException e) {
             throw new ManifestException(source, "is not a valid restore point (JSON): " + oneLine(e), e);
         }
@@ -111,27 +153,26 @@ public final class ManifestCodec {
         }
         boolean delta = w.formatVersion() == FORMAT_VERSION && kind(w, source);
         RestorePoint p = new RestorePoint(w.formatVersion(), w.repo(), w.repoId(), w.transaction(), w.createdAt(),
-                w.segmentsPerDir(), w.previous(), segments(w, source), w.control(), w.indexOmitted());
+                w.segmentsPerDir(), w.previous(), segments(w, notes, source), w.control(), w.indexOmitted());
         checkEntries(p, source, layout);
         return new StoredPoint(p, delta, delta && w.removed() != null ? w.removed() : List.of());
     }
 
-    /** The entries with their keys: spelled out in formats 1 and 2, derived from n and sha256 in format 3 unless given. */
-    private static List<RestorePoint.SegmentEntry> segments(PointWire w, String source) {
-        List<RestorePoint.SegmentEntry> segs = new ArrayList<>(w.segments().size());
-        for (PointWire.Segment s : w.segments()) {
-            String key = s.key() != null ? s.key() : w.formatVersion() == FORMAT_VERSION && s.sha256() != null
-                    ? segmentKey(s.n(), s.sha256()) : null;
-            if (key == null || s.sha256() == null || s.versionId() == null) {
-                throw new ManifestException(source, "segment entry " + s.n() + " lacks its key, sha256 or versionId", null);
-            }
-            segs.add(new RestorePoint.SegmentEntry(s.n(), key, s.size(), s.sha256(), s.versionId()));
+    /**
+     * The entries with their keys: spelled out in formats 1 and 2, derived from n and sha256 in format 3 unless given. The
+     * first entry (in the point's order) that breaks a rule is named.
+     */
+    private static List<RestorePoint.SegmentEntry> segments(PointWire.In w, EntryReader.Notes notes, String source) {
+        long keyAt = w.formatVersion() == FORMAT_VERSION ? Long.MAX_VALUE : notes.keyAbsentAt;
+        if (notes.lackingAt < Long.MAX_VALUE || keyAt < Long.MAX_VALUE) {
+            long n = notes.lackingAt < keyAt ? notes.firstLacking : notes.firstKeyAbsent;
+            throw new ManifestException(source, "segment entry " + n + " lacks its key, sha256 or versionId", null);
         }
-        return segs;
+        return w.segments();
     }
 
     /** Format 3: true for a delta (which must name its base), false for a checkpoint (which removes nothing). */
-    private static boolean kind(PointWire w, String source) {
+    private static boolean kind(PointWire.In w, String source) {
         if (PointWire.DELTA.equals(w.kind())) {
             if (w.previous() == null) {
                 throw new ManifestException(source, "is a delta point without a previous point (its base)", null);
@@ -173,6 +214,15 @@ public final class ManifestCodec {
             return JSON.readValue(bytes, RepoIdentity.class);
         } catch (IOException e) {
             throw new ManifestException(source, "is not a valid repo.json: " + oneLine(e), e);
+        }
+    }
+
+    /** A fresh SHA-256 digest. */
+    public static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

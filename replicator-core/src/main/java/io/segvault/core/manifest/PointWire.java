@@ -1,6 +1,8 @@
 package io.segvault.core.manifest;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.time.Instant;
 import java.util.List;
 
@@ -15,6 +17,17 @@ record PointWire(int formatVersion, String repo, String repoId, long transaction
 
     static final String CHECKPOINT = "checkpoint";
     static final String DELTA = "delta";
+
+    /**
+     * The same shape as read: every segment entry straight into its compact form ({@link EntryReader}); an entry that
+     * lacks sha256 or versionId is null here and refused by the decoder.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record In(int formatVersion, String repo, String repoId, long transaction, Instant createdAt, int segmentsPerDir,
+              RestorePoint.PreviousPoint previous, String kind,
+              @JsonDeserialize(contentUsing = EntryReader.class) List<RestorePoint.SegmentEntry> segments, List<Long> removed,
+              List<RestorePoint.ControlEntry> control, boolean indexOmitted) {
+    }
 
     /** A format-3 segment entry: the key is left out when it is the one derived from n and sha256. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

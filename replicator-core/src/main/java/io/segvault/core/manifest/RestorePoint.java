@@ -1,6 +1,9 @@
 package io.segvault.core.manifest;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -36,13 +39,102 @@ public record RestorePoint(int formatVersion, String repo, String repoId, long t
     }
 
     /**
-     * @param n         segment number
-     * @param key       key relative to the repository prefix ({@code segments/<n>/<sha256>})
-     * @param size      bytes
-     * @param sha256    SHA-256 of the bytes
-     * @param versionId the object version the point pins
+     * One segment of a point: its number, its key relative to the repository prefix ({@code segments/<n>/<sha256>}),
+     * size, SHA-256 and the object version the point pins. Kept compact, as points list every segment of a repository
+     * (issue 20): the SHA-256 as 32 bytes and the key only when it is not the one derived from n and the SHA-256.
+     * Equal when all five values are equal.
      */
-    public record SegmentEntry(long n, String key, long size, String sha256, String versionId) {
+    @JsonPropertyOrder({"n", "key", "size", "sha256", "versionId"})
+    public static final class SegmentEntry {
+        private static final HexFormat HEX = HexFormat.of();
+
+        private final long n;
+        private final long size;
+        /** The SHA-256 as four big-endian longs, unless {@link #shaText} holds one that is not 64 lower-case hex digits. */
+        private final long sha0;
+        private final long sha1;
+        private final long sha2;
+        private final long sha3;
+        private final String shaText;
+        /** Whether the SHA-256 is held in the four longs. */
+        private final boolean hex;
+        private final String versionId;
+        /** The key when it is not {@code segments/<n>/<sha256>}; else null. */
+        private final String key;
+
+        /**
+         * @param n         segment number
+         * @param key       key relative to the repository prefix ({@code segments/<n>/<sha256>})
+         * @param size      bytes
+         * @param sha256    SHA-256 of the bytes
+         * @param versionId the object version the point pins
+         */
+        public SegmentEntry(long n, String key, long size, String sha256, String versionId) {
+            this.n = n;
+            this.size = size;
+            this.versionId = versionId;
+            boolean hex = sha256 != null && sha256.length() == 64
+                    && sha256.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
+            this.sha0 = hex ? Long.parseUnsignedLong(sha256, 0, 16, 16) : 0;
+            this.sha1 = hex ? Long.parseUnsignedLong(sha256, 16, 32, 16) : 0;
+            this.sha2 = hex ? Long.parseUnsignedLong(sha256, 32, 48, 16) : 0;
+            this.sha3 = hex ? Long.parseUnsignedLong(sha256, 48, 64, 16) : 0;
+            this.shaText = hex ? null : sha256;
+            this.hex = hex;
+            this.key = key != null && sha256 != null && key.equals(ManifestCodec.segmentKey(n, sha256)) ? null : key;
+            if (key == null) {
+                throw new NullPointerException("key of segment entry " + n);
+            }
+        }
+
+        @JsonProperty("n")
+        public long n() {
+            return n;
+        }
+
+        @JsonProperty("key")
+        public String key() {
+            return key != null ? key : ManifestCodec.segmentKey(n, sha256());
+        }
+
+        @JsonProperty("size")
+        public long size() {
+            return size;
+        }
+
+        @JsonProperty("sha256")
+        public String sha256() {
+            return !hex ? shaText
+                    : HEX.toHexDigits(sha0) + HEX.toHexDigits(sha1) + HEX.toHexDigits(sha2) + HEX.toHexDigits(sha3);
+        }
+
+        @JsonProperty("versionId")
+        public String versionId() {
+            return versionId;
+        }
+
+        /** Whether the key is the one derived from n and the SHA-256 (format 3 leaves it out). */
+        public boolean derivedKey() {
+            return key == null;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SegmentEntry e && n == e.n && size == e.size && sha0 == e.sha0 && sha1 == e.sha1
+                    && sha2 == e.sha2 && sha3 == e.sha3 && hex == e.hex && Objects.equals(shaText, e.shaText)
+                    && Objects.equals(versionId, e.versionId) && Objects.equals(key, e.key);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(n, size, sha0, sha1, sha2, sha3, shaText, versionId, key);
+        }
+
+        @Override
+        public String toString() {
+            return "SegmentEntry[n=" + n + ", key=" + key() + ", size=" + size + ", sha256=" + sha256() + ", versionId="
+                    + versionId + "]";
+        }
     }
 
     /**

@@ -42,7 +42,12 @@ public final class LockedWriter {
 
     /** Writes {@code bytes} at {@code key} once, locked; an object already there is the store's business. */
     StoredObject put(String key, byte[] bytes, String sha256) {
-        return writer.putOnce(new PutRequest(key, ObjectSource.ofBytes(bytes), sha256, lock(), false));
+        return put(key, ObjectSource.ofBytes(bytes), sha256);
+    }
+
+    /** Writes {@code source} at {@code key} once, locked; an object already there is the store's business. */
+    StoredObject put(String key, ObjectSource source, String sha256) {
+        return writer.putOnce(new PutRequest(key, source, sha256, lock(), false));
     }
 
     /**

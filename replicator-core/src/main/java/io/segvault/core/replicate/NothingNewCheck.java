@@ -1,13 +1,12 @@
 package io.segvault.core.replicate;
 
 import io.segvault.core.borg.BorgRepository;
-import io.segvault.core.borg.Fingerprint;
+import io.segvault.core.borg.KnownSegments;
 import io.segvault.core.borg.KnownSegment;
 import io.segvault.core.borg.SegmentCatalog;
-import io.segvault.core.borg.SegmentFile;
+import io.segvault.core.borg.SegmentList;
 import io.segvault.core.metrics.RepoMetrics;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +33,7 @@ public final class NothingNewCheck {
     private static final Logger LOG = LoggerFactory.getLogger(NothingNewCheck.class);
 
     /** What the last successful full pass of a repository saw. */
-    private record Baseline(Path path, long transaction, String repoId, Map<Long, Fingerprint> segments) {
+    private record Baseline(Path path, long transaction, String repoId, KnownSegments segments) {
     }
 
     private final SegmentCatalog catalog;
@@ -90,18 +89,18 @@ public final class NothingNewCheck {
     }
 
     private static boolean sameSegments(BorgRepository borg, Baseline b) {
-        int seen = 0;
-        for (SegmentFile s : borg.segments()) {
-            if (s.number() > b.transaction()) {
-                continue; // written after T, not committed yet: neither the snapshot nor the detector looks at it
-            }
-            Fingerprint known = b.segments().get(s.number());
-            if (known == null || !known.equals(s.fingerprint())) {
+        // segments above T are written after T, not committed yet: neither the snapshot nor the detector looks at them
+        SegmentList now = borg.segments().upTo(b.transaction());
+        if (now.size() != b.segments().size()) {
+            return false;
+        }
+        for (int i = 0; i < now.size(); i++) {
+            KnownSegment known = b.segments().at(i);
+            if (known.number() != now.number(i) || !now.sameFingerprint(i, known.fingerprint())) {
                 return false;
             }
-            seen++;
         }
-        return seen == b.segments().size();
+        return true;
     }
 
     /**
@@ -114,11 +113,7 @@ public final class NothingNewCheck {
             baselines.remove(repo);
             return;
         }
-        Map<Long, Fingerprint> segments = new HashMap<>();
-        for (KnownSegment k : catalog.known(repo).values()) {
-            segments.put(k.number(), k.fingerprint());
-        }
-        baselines.put(repo, new Baseline(path, transaction, repoId, Map.copyOf(segments)));
+        baselines.put(repo, new Baseline(path, transaction, repoId, KnownSegments.of(catalog.known(repo))));
     }
 
     /** Drops what was remembered of {@code repo}: its next pass is a full one. */

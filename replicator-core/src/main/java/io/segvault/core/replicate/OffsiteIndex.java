@@ -50,7 +50,7 @@ public final class OffsiteIndex {
         }
         Optional<UploadedObject> recorded = ledger.object(key).filter(o -> o.sha256().equals(sha256));
         recorded.ifPresent(o -> {
-            cache.put(key, o);
+            cache.put(o.key(), o); // the recorded key: one string per entry, not the lookup's copy beside it
             metrics.skipped("ledger");
         });
         return recorded;

@@ -1,13 +1,13 @@
 package io.segvault.core.replicate;
 
 import io.segvault.core.layout.BucketLayout;
-import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.PointDeltas;
 import io.segvault.core.manifest.RestorePoint;
 import io.segvault.core.manifest.StoredPoint;
 import io.segvault.core.restore.PointCatalog;
 import io.segvault.core.restore.PointRef;
 import io.segvault.core.store.ObjectReader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,23 +46,38 @@ public final class PointEncoder {
      * @param foreignHead the key of the bucket's consistent head when that is not the previous point (a point this agent
      *                    did not record took the chain: the new point cannot join it), else null
      */
-    public record Encoded(StoredPoint stored, byte[] bytes, RestorePoint full, List<String> dependsOn, String foreignHead) {
+    public record Encoded(StoredPoint stored, PointBody body, RestorePoint full, List<String> dependsOn, String foreignHead) {
+
+        /** The exact bytes (read back when spooled). */
+        public byte[] bytes() {
+            return body.bytes();
+        }
     }
 
     private record Written(long transaction, String sha256, RestorePoint full, List<String> chain) {
     }
 
-    /** Encodes {@code full} (format 3, its {@code previous} set) as a delta or a checkpoint. */
+    /** Encodes {@code full} (format 3, its {@code previous} set) as a delta or a checkpoint, in memory. */
     public Encoded encode(RestorePoint full) {
-        byte[] checkpoint = ManifestCodec.encode(full);
+        return encode(full, null);
+    }
+
+    /**
+     * Encodes {@code full} (format 3, its {@code previous} set) as a delta or a checkpoint; a large encoding is spooled to a
+     * file in {@code spoolDir} (null: kept in memory). The caller closes the returned body.
+     */
+    public Encoded encode(RestorePoint full, Path spoolDir) {
+        PointBody checkpoint = PointBody.encode(StoredPoint.full(full), spoolDir);
         RestorePoint.PreviousPoint previous = full.previous();
         Optional<PointRef> head = previous == null ? Optional.empty() : head(full.repo());
         String foreignHead = head.filter(h -> h.transaction() != previous.transaction() || !previous.sha256().equals(h.sha256()))
                 .map(PointRef::key).orElse(null);
-        Optional<Encoded> delta = head.isEmpty() || foreignHead != null ? Optional.empty() : deltaOnPrevious(full);
-        if (delta.isEmpty() || delta.get().bytes().length > checkpoint.length / 4) {
+        Optional<Encoded> delta = head.isEmpty() || foreignHead != null ? Optional.empty() : deltaOnPrevious(full, spoolDir);
+        if (delta.isEmpty() || delta.get().body().size() > checkpoint.size() / 4) {
+            delta.ifPresent(d -> d.body().close());
             return new Encoded(StoredPoint.full(full), checkpoint, full, List.of(), foreignHead);
         }
+        checkpoint.close();
         return delta.get();
     }
 
@@ -73,12 +88,17 @@ public final class PointEncoder {
      * checkpoint.
      */
     public Optional<Encoded> deltaOnPrevious(RestorePoint full) {
+        return deltaOnPrevious(full, null);
+    }
+
+    /** As {@link #deltaOnPrevious(RestorePoint)}, a large delta spooled to a file in {@code spoolDir}. */
+    public Optional<Encoded> deltaOnPrevious(RestorePoint full, Path spoolDir) {
         if (full.previous() == null) {
             return Optional.empty();
         }
         return base(full.repo(), full.previous()).filter(b -> b.chain.size() <= PointDeltas.MAX_DEPTH).map(b -> {
             StoredPoint d = PointDeltas.diff(b.full, full);
-            return new Encoded(d, ManifestCodec.encode(d), full, b.chain, null);
+            return new Encoded(d, PointBody.encode(d, spoolDir), full, b.chain, null);
         });
     }
 

@@ -15,7 +15,10 @@ import io.segvault.core.store.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.AbstractCollection;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -68,11 +71,28 @@ public final class PointWriter {
                 .map(p -> new RestorePoint.PreviousPoint(p.transaction(), p.sha256())).orElse(null);
         RestorePoint point = new RestorePoint(ManifestCodec.FORMAT_VERSION, repo, repoId, t, clock.instant(),
                 snap.config().segmentsPerDir(), previous, segs, ctls, indexOmitted);
-        PointEncoder.Encoded encoded = encoder.encode(point);
+        PointEncoder.Encoded encoded = encoder.encode(point, snap.scratch());
         List<PointEncoder.Encoded> forms = new ArrayList<>(List.of(encoded));
-        if (encoded.foreignHead() != null) {
-            encoder.deltaOnPrevious(point).ifPresent(forms::add); // the head may be this agent's own, unrecorded delta
+        try {
+            if (encoded.foreignHead() != null) {
+                // the head may be this agent's own, unrecorded delta
+                encoder.deltaOnPrevious(point, snap.scratch()).ifPresent(forms::add);
+            }
+            write(batch, repoId, snap, point, forms, segs, ctls);
+        } finally {
+            forms.forEach(f -> f.body().close());
         }
+    }
+
+    // 7 parameters: the pieces of one point on their way from writePoint (split only to keep the spool files' cleanup in
+    // one place)
+    private void write(Batch batch, String repoId, Snapshot snap, RestorePoint point, List<PointEncoder.Encoded> forms,
+                       List<RestorePoint.SegmentEntry> segs, List<RestorePoint.ControlEntry> ctls) {
+        String repo = batch.repo;
+        long t = snap.transaction();
+        RestorePoint.PreviousPoint previous = point.previous();
+        boolean indexOmitted = point.indexOmitted();
+        PointEncoder.Encoded encoded = forms.get(0);
         Adopted adopted = existingPoint(repo, t, forms).orElse(null);
         StoredObject stored = null;
         String sha = null;
@@ -84,18 +104,18 @@ public final class PointWriter {
                     previous, segs, ctls, indexOmitted);
         } else {
             reportForeignHead(repo, t, encoded);
-            sha = ManifestCodec.sha256(encoded.bytes());
-            stored = writer.put(layout.point(repo, t, sha), encoded.bytes(), sha);
+            sha = encoded.body().sha256();
+            stored = writer.put(layout.point(repo, t, sha), encoded.body().source(), sha);
         }
         String key = stored.key();
         encoder.written(encoded, key, sha);
         metrics.pointUploaded(repo);
-        List<String> live = new ArrayList<>();
-        segs.forEach(s -> live.add(layout.repoPrefix(repo) + s.key()));
-        ctls.forEach(c -> live.add(layout.repoPrefix(repo) + c.key()));
-        live.add(key);
-        live.addAll(encoded.dependsOn());
-        live.add(ledger.alias(layout.repoJson(repo)).orElse(layout.repoJson(repo)));
+        List<String> others = new ArrayList<>();
+        ctls.forEach(c -> others.add(layout.repoPrefix(repo) + c.key()));
+        others.add(key);
+        others.addAll(encoded.dependsOn());
+        others.add(ledger.alias(layout.repoJson(repo)).orElse(layout.repoJson(repo)));
+        Collection<String> live = liveKeys(layout.repoPrefix(repo), segs, others);
         UploadedObject object = new UploadedObject(repo, key, stored.size(), sha, stored.versionId(), stored.retainUntil());
         // one transaction, one flush: the point, its record and the live set (and the uploads recorded before them)
         ledger.recordPointWritten(object, new PointRecord(repo, t, key, sha, stored.versionId(), point.createdAt(), segs.size(),
@@ -104,6 +124,36 @@ public final class PointWriter {
         metrics.offsiteTransaction(repo, t);
         LOG.info("{}: restore point {} written ({} segments, {} objects uploaded, {} bytes)", repo, t, segs.size(),
                 batch.uploaded.get(), batch.bytes.get());
+    }
+
+    /**
+     * The live set: every segment's key (spelled one at a time while the ledger writes them: a repository of 200,000
+     * segments would otherwise hold 200,000 key strings at once) and the {@code others}.
+     */
+    private static Collection<String> liveKeys(String prefix, List<RestorePoint.SegmentEntry> segs, List<String> others) {
+        return new AbstractCollection<>() {
+            @Override
+            public Iterator<String> iterator() {
+                Iterator<RestorePoint.SegmentEntry> s = segs.iterator();
+                Iterator<String> o = others.iterator();
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return s.hasNext() || o.hasNext();
+                    }
+
+                    @Override
+                    public String next() {
+                        return s.hasNext() ? prefix + s.next().key() : o.next();
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return segs.size() + others.size();
+            }
+        };
     }
 
     /**

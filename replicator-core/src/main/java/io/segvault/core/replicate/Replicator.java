@@ -2,7 +2,7 @@ package io.segvault.core.replicate;
 
 import io.segvault.core.borg.BorgRepository;
 import io.segvault.core.borg.ControlFile;
-import io.segvault.core.borg.Inspection;
+import io.segvault.core.borg.TamperEvent;
 import io.segvault.core.borg.KnownSegment;
 import io.segvault.core.borg.SegmentFile;
 import io.segvault.core.borg.SegmentSpool;
@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -120,12 +119,12 @@ public final class Replicator {
         long t = snap.transaction();
         boolean done = points.written(repo, t);
         Segments segments = uploadSegments(batch, snap, !done);
-        Inspection inspection = segments.inspection();
-        tamper.record(inspection.events());
+        List<TamperEvent> events = segments.events();
+        tamper.record(events);
         metrics.committedTransaction(repo, t);
         if (done) {
             metrics.pending(repo, 0, 0);
-            return new SyncResult(repo, t, false, 0, 0, 0, inspection.events().size(), since(start));
+            return new SyncResult(repo, t, false, 0, 0, 0, events.size(), since(start));
         }
         List<CompletableFuture<RestorePoint.ControlEntry>> controls = new ArrayList<>();
         List<ControlFile> toUpload = controlsToUpload(repo, snap);
@@ -144,11 +143,14 @@ public final class Replicator {
         points.writePoint(batch, repoId, snap, segEntries, ctlEntries, toUpload.size() < snap.controls().size());
         metrics.pending(repo, 0, 0);
         return new SyncResult(repo, t, true, batch.uploaded.get(), batch.bytes.get(), batch.skipped.get(),
-                inspection.events().size() + batch.foreign.get(), since(start));
+                events.size() + batch.foreign.get(), since(start));
     }
 
-    /** What the inspection of a snapshot found, and the uploads of its segments under way. */
-    private record Segments(Inspection inspection, List<CompletableFuture<RestorePoint.SegmentEntry>> uploads) {
+    /**
+     * What the inspection of a snapshot found (its events; the inspected segments are in the detector's catalog, not kept
+     * here: they grow with the repository), and the uploads of its segments under way.
+     */
+    private record Segments(List<TamperEvent> events, List<CompletableFuture<RestorePoint.SegmentEntry>> uploads) {
     }
 
     /**
@@ -156,14 +158,12 @@ public final class Replicator {
      * while the next ones hash; in pull mode it reads the local copy the hashing read left in the spool, if any.
      */
     private Segments uploadSegments(Batch batch, Snapshot snap, boolean upload) {
-        Map<Long, SegmentFile> files = new HashMap<>();
-        snap.segments().forEach(s -> files.put(s.number(), s));
         SegmentSpool spool = detector.spool();
         List<CompletableFuture<RestorePoint.SegmentEntry>> segs = new ArrayList<>();
         try (TamperDetector.Run inspection = detector.start(batch.repo, snap, false)) {
-            while (inspection.hasNext()) {
+            for (int i = 0; inspection.hasNext(); i++) {
                 KnownSegment known = inspection.next();
-                SegmentFile file = files.get(known.number());
+                SegmentFile file = snap.segments().get(i); // the run takes the snapshot's segments in order
                 SegmentSpool.Copy copy = spool.claim(batch.repo, file).orElse(null);
                 if (!upload) {
                     releaseCopy(spool, copy);
@@ -172,7 +172,7 @@ public final class Replicator {
                 segs.add(uploads.segment(batch, file, known, copy == null ? null : copy.file())
                         .whenComplete((entry, failure) -> releaseCopy(spool, copy)));
             }
-            return new Segments(inspection.finish(), segs);
+            return new Segments(inspection.finish().events(), segs);
         }
     }
 

@@ -6,7 +6,6 @@ import io.segvault.core.borg.SegmentFile;
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.ledger.Ledger;
 import io.segvault.core.ledger.PointRecord;
-import io.segvault.core.ledger.UploadedObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /** Computes {@link RepoStatus} from the repository on disk and the ledger. */
@@ -34,8 +32,7 @@ public final class StatusReader {
     public RepoStatus read(String repo, Path path) {
         Optional<PointRecord> newest = ledger.newestPoint(repo);
         Long offsite = newest.map(PointRecord::transaction).orElse(null);
-        Instant earliest = ledger.liveObjects(repo).stream().map(UploadedObject::retainUntil).filter(Objects::nonNull)
-                .min(Instant::compareTo).orElse(null);
+        Instant earliest = ledger.earliestLive(repo).orElse(null);
         List<String> events = ledger.events(repo, 5).stream()
                 .map(e -> e.at() + " " + e.kind() + " segment " + e.segment() + ": " + e.detail()).toList();
         var pass = ledger.lastPass(repo);

@@ -14,6 +14,9 @@ import io.segvault.core.manifest.StoredPoint;
 import io.segvault.core.store.ObjectReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -170,11 +173,57 @@ public final class PointCatalog {
 
     /** What one point version's bytes say (a delta is not materialized); bytes checked against the ref. */
     public StoredPoint readStored(PointRef ref) {
-        byte[] bytes = bytes(ref.key(), ref.versionId(), maxPointBytes);
-        if (ref.sha256() != null && !ref.sha256().equals(ManifestCodec.sha256(bytes))) {
+        Decoded d = decode(ref.key(), ref.versionId(), maxPointBytes, ref.repo());
+        if (ref.sha256() != null && !ref.sha256().equals(d.sha256())) {
             throw new ManifestException(ref.key(), "version " + ref.versionId() + " changed since it was listed", null);
         }
-        return ManifestCodec.decode(bytes, ref.key(), ref.repo(), layout);
+        return d.point();
+    }
+
+    /**
+     * One point version read once: its SHA-256 (of every byte read) and what its bytes say, or why they say nothing.
+     *
+     * @param point   the decoded point; null when {@code problem} is set
+     * @param problem why the bytes are not a valid point; null when {@code point} is set
+     */
+    record Decoded(String sha256, StoredPoint point, ManifestException problem) {
+        @Override
+        public StoredPoint point() {
+            if (problem != null) {
+                throw problem;
+            }
+            return point;
+        }
+    }
+
+    /**
+     * Reads and decodes one point version as a stream, hashing it on the way: neither the bytes nor a second copy of the
+     * entries is held, whatever the size of the point (issue 20). The whole version is hashed even when decoding stops
+     * early, so a caller can tell "changed since listed" from "not a point".
+     *
+     * @throws ManifestException when the version is larger than {@code limit} bytes
+     */
+    Decoded decode(String key, String versionId, long limit, String repo) {
+        MessageDigest digest = ManifestCodec.sha256Digest();
+        try (InputStream raw = store.get(key, versionId, 0, -1);
+             BoundedDigestStream in = new BoundedDigestStream(raw, digest, limit, key, versionId)) {
+            StoredPoint p = null;
+            ManifestException problem = null;
+            try {
+                p = ManifestCodec.decode(in, key, repo, layout);
+            } catch (ManifestException e) {
+                problem = e;
+            }
+            if (!in.exceeded()) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+            if (in.exceeded()) {
+                throw in.tooLarge();
+            }
+            return new Decoded(HexFormat.of().formatHex(digest.digest()), p, problem);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + key + " version " + versionId, e);
+        }
     }
 
     /**

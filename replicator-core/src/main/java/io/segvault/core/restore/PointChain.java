@@ -2,7 +2,6 @@ package io.segvault.core.restore;
 
 import io.segvault.core.layout.BucketLayout;
 import io.segvault.core.layout.InvalidKeyException;
-import io.segvault.core.manifest.ManifestCodec;
 import io.segvault.core.manifest.ManifestException;
 import io.segvault.core.manifest.PointDeltas;
 import io.segvault.core.manifest.RestorePoint;
@@ -191,23 +190,21 @@ final class PointChain {
 
     private Facts facts(String repo, Candidate c, long bound) {
         long t = c.key.transaction();
-        byte[] bytes;
+        PointCatalog.Decoded d;
         try {
-            bytes = catalog.bytes(c.version.key(), c.version.versionId(), bound);
+            d = catalog.decode(c.version.key(), c.version.versionId(), bound, repo);
         } catch (ManifestException e) {
             return Facts.bad(null, e.getMessage());
         }
-        String sha = ManifestCodec.sha256(bytes);
+        String sha = d.sha256();
         if (c.key.sha256() != null && !c.key.sha256().equals(sha)) {
             return Facts.bad(sha, "version " + c.version.versionId() + " hashes to " + sha + ", not the SHA-256 its key names "
                     + "(not segvault's bytes)");
         }
-        StoredPoint s;
-        try {
-            s = ManifestCodec.decode(bytes, c.version.key(), repo, layout);
-        } catch (ManifestException e) {
-            return Facts.bad(sha, e.getMessage());
+        if (d.problem() != null) {
+            return Facts.bad(sha, d.problem().getMessage());
         }
+        StoredPoint s = d.point();
         RestorePoint p = s.point();
         String structure = s.delta() ? PointStructure.deltaProblem(s, t) : PointStructure.structureProblem(p, t);
         if (structure != null) {

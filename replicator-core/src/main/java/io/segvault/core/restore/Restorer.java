@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -160,38 +161,28 @@ public final class Restorer {
      * anything else an earlier run left there is deleted.
      */
     private Plan plan(RestorePoint point, RestoreJournal journal) throws IOException {
-        Path repo = journal.repo();
-        List<Download> all = new ArrayList<>();
-        String base = catalog.layout().repoPrefix(point.repo());
-        int perDir = point.segmentsPerDir() > 0 ? point.segmentsPerDir() : 1000;
-        for (RestorePoint.SegmentEntry s : point.segments()) {
-            Path file = repo.resolve("data").resolve(Long.toString(s.n() / perDir)).resolve(Long.toString(s.n()));
-            all.add(new Download(base + s.key(), s.versionId(), s.size(), s.sha256(), file));
-        }
-        for (RestorePoint.ControlEntry c : point.control()) {
-            if (!c.name().equals("nonce")) {
-                all.add(new Download(base + c.key(), c.versionId(), c.size(), c.sha256(), repo.resolve(c.name())));
-            }
-        }
+        List<Download> all = DownloadList.of(point, journal.repo(), catalog.layout().repoPrefix(point.repo()));
         if (journal.resumed()) {
             journal.removeAllBut(all.stream().map(Download::file).collect(Collectors.toSet()));
         }
-        List<Download> downloads = new ArrayList<>();
+        BitSet kept = new BitSet(all.size());
         Set<Path> dirs = new HashSet<>();
         long bytes = 0;
         long keptBytes = 0;
-        for (Download d : all) {
+        for (int i = 0; i < all.size(); i++) {
+            Download d = all.get(i);
             bytes += d.size();
             if (dirs.add(d.file().getParent())) {
                 Files.createDirectories(d.file().getParent());
             }
             if (journal.keep(d.file(), d.size(), d.sha256())) {
                 keptBytes += d.size();
-            } else {
-                downloads.add(d);
+                kept.set(i);
             }
         }
-        return new Plan(downloads, bytes, all.size() - downloads.size(), keptBytes);
+        int keptFiles = kept.cardinality();
+        List<Download> downloads = keptFiles == 0 ? all : DownloadList.without(all, kept);
+        return new Plan(downloads, bytes, keptFiles, keptBytes);
     }
 
     /**

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class RetentionKeeper {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetentionKeeper.class);
+    /** Live objects read from the ledger at once (the live set grows with the repository; a page does not). */
+    private static final int PAGE = 1000;
 
     private final RetentionExtender store;
     private final Ledger ledger;
@@ -56,21 +58,15 @@ public final class RetentionKeeper {
         Instant target = policy.retainUntil(clock);
         int extended = 0;
         List<String> errors = new ArrayList<>();
-        for (UploadedObject o : ledger.liveObjects(repo)) {
-            // the date of the generation this call runs in (a long pass may cross into the next generation)
-            target = policy.retainUntil(clock);
-            if (o.retainUntil() != null && !o.retainUntil().isBefore(target)) {
-                continue;
-            }
-            rate.acquire(1);
-            try {
-                StoredObject after = store.extendRetention(o.key(), o.versionId(), target);
-                ledger.updateRetention(o.key(), after.retainUntil());
-                extended++;
-                metrics.retentionExtension(true);
-            } catch (ObjectStoreException e) {
-                errors.add(o.key() + ": " + e.getMessage());
-                metrics.retentionExtension(false);
+        String after = "";
+        for (List<UploadedObject> page; !(page = ledger.liveObjects(repo, after, PAGE)).isEmpty(); ) {
+            after = page.get(page.size() - 1).key();
+            for (UploadedObject o : page) {
+                // the date of the generation this call runs in (a long pass may cross into the next generation)
+                target = policy.retainUntil(clock);
+                if (o.retainUntil() == null || o.retainUntil().isBefore(target)) {
+                    extended += extendOne(o, target, errors);
+                }
             }
         }
         if (!errors.isEmpty()) {
@@ -85,9 +81,23 @@ public final class RetentionKeeper {
         return new Result(repo, extended, errors.size(), target, earliest, errors);
     }
 
+    /** Extends one object's lock to {@code target}; 1 when it was extended, 0 when it failed (noted in {@code errors}). */
+    private int extendOne(UploadedObject o, Instant target, List<String> errors) {
+        rate.acquire(1);
+        try {
+            StoredObject after = store.extendRetention(o.key(), o.versionId(), target);
+            ledger.updateRetention(o.key(), after.retainUntil());
+            metrics.retentionExtension(true);
+            return 1;
+        } catch (ObjectStoreException e) {
+            errors.add(o.key() + ": " + e.getMessage());
+            metrics.retentionExtension(false);
+            return 0;
+        }
+    }
+
     /** Earliest known retain-until among the live objects of {@code repo}. */
     public Optional<Instant> earliest(String repo) {
-        return ledger.liveObjects(repo).stream().map(UploadedObject::retainUntil).filter(java.util.Objects::nonNull)
-                .min(Instant::compareTo);
+        return ledger.earliestLive(repo);
     }
 }
