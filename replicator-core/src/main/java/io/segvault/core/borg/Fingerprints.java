@@ -53,25 +53,60 @@ final class Fingerprints {
 
     /** Stores {@code key} as device and inode when it spells back exactly; false when it does not. */
     private boolean packs(int i, String key) {
-        if (!key.startsWith("(dev=") || !key.endsWith(")")) {
+        long[] parsed = parse(key);
+        if (parsed == null) {
             return false;
         }
-        int comma = key.indexOf(",ino=");
-        if (comma < 0) {
+        devs[i] = parsed[0];
+        inos[i] = parsed[1];
+        return true;
+    }
+
+    /**
+     * Device and inode of a Linux file key spelled exactly as {@link #spell} spells them (lower-case hex without leading
+     * zeros, a decimal inode without sign or leading zeros), read without building a string; null for any other spelling,
+     * which is then kept as it is.
+     */
+    static long[] parse(String key) {
+        int n = key.length();
+        if (n < 14 || !key.startsWith("(dev=") || key.charAt(n - 1) != ')') {
+            return null;
+        }
+        int comma = key.indexOf(",ino=", 5);
+        if (comma < 0 || !canonical(key, 5, comma, 16) || !canonical(key, comma + 5, n - 1, 18)) {
+            return null;
+        }
+        long dev = 0;
+        for (int i = 5; i < comma; i++) {
+            char c = key.charAt(i);
+            if (c > 'f' || c > '9' && c < 'a') {
+                return null;
+            }
+            dev = dev << 4 | (c <= '9' ? c - '0' : c - 'a' + 10);
+        }
+        long ino = 0;
+        for (int i = comma + 5; i < n - 1; i++) {
+            char c = key.charAt(i);
+            if (c > '9') {
+                return null;
+            }
+            ino = ino * 10 + (c - '0');
+        }
+        return new long[] {dev, ino};
+    }
+
+    /** Whether {@code key[from, to)} is 1 to {@code max} characters from '0' on, without a leading zero. */
+    private static boolean canonical(String key, int from, int to, int max) {
+        int digits = to - from;
+        if (digits < 1 || digits > max || digits > 1 && key.charAt(from) == '0') {
             return false;
         }
-        try {
-            long dev = Long.parseUnsignedLong(key.substring(5, comma), 16);
-            long ino = Long.parseLong(key.substring(comma + 5, key.length() - 1));
-            if (!spell(dev, ino).equals(key)) {
+        for (int i = from; i < to; i++) {
+            if (key.charAt(i) < '0') {
                 return false;
             }
-            devs[i] = dev;
-            inos[i] = ino;
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
         }
+        return true;
     }
 
     private static String spell(long dev, long ino) {
@@ -87,17 +122,50 @@ final class Fingerprints {
         return new Fingerprint(sizes[i], mtimes[i], key);
     }
 
+    /** The file key of entry {@code i} when it is not kept as device and inode, else null. */
+    private String odd(int i) {
+        return odd == null ? null : odd[i];
+    }
+
     /** Whether entry {@code i} is {@code f}, without building either. */
     boolean same(int i, Fingerprint f) {
-        return f != null && sizes[i] == f.size() && mtimes[i] == f.modifiedNanos() && get(i).fileKey().equals(f.fileKey());
+        if (f == null || sizes[i] != f.size() || mtimes[i] != f.modifiedNanos()) {
+            return false;
+        }
+        String mine = odd(i);
+        if (mine != null) {
+            return mine.equals(f.fileKey());
+        }
+        long[] parsed = parse(f.fileKey());
+        return parsed != null && parsed[0] == devs[i] && parsed[1] == inos[i];
     }
 
     /** Whether entry {@code i} equals entry {@code j} of {@code other}. */
     boolean same(int i, Fingerprints other, int j) {
-        return sizes[i] == other.sizes[j] && mtimes[i] == other.mtimes[j] && get(i).fileKey().equals(other.get(j).fileKey());
+        if (sizes[i] != other.sizes[j] || mtimes[i] != other.mtimes[j]) {
+            return false;
+        }
+        String a = odd(i);
+        String b = other.odd(j);
+        if (a == null && b == null) {
+            return devs[i] == other.devs[j] && inos[i] == other.inos[j];
+        }
+        return a != null && a.equals(b); // a packed key never equals one kept as spelled (it would have packed)
     }
 
     void copy(int from, Fingerprints to, int at) {
-        to.set(at, get(from));
+        to.sizes[at] = sizes[from];
+        to.mtimes[at] = mtimes[from];
+        to.devs[at] = devs[from];
+        to.inos[at] = inos[from];
+        String key = odd(from);
+        if (key != null) {
+            if (to.odd == null) {
+                to.odd = new String[to.sizes.length];
+            }
+            to.odd[at] = key;
+        } else if (to.odd != null) {
+            to.odd[at] = null;
+        }
     }
 }

@@ -31,6 +31,8 @@ public final class BucketLayout {
     public static final int FORMAT_VERSION = 2;
     public static final long MAX_NUMBER = 9_999_999_999L;
 
+    /** The last repository name {@link #checkRepoName} accepted. */
+    private static volatile String lastValidRepo;
     private static final Pattern REPO = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern PREFIX = Pattern.compile("([A-Za-z0-9._-]+/)*");
     private static final Pattern CONTROL_NAME = Pattern.compile("config|nonce|README|(index|hints|integrity)\\.(\\d{1,10})");
@@ -60,10 +62,14 @@ public final class BucketLayout {
 
     /** Checks a repository name: 1-100 of letters, digits, '.', '_', '-', starting with a letter or digit. */
     public static String checkRepoName(String repo) {
+        if (repo != null && repo.equals(lastValidRepo)) {
+            return repo; // every key of a pass names the same repository: checked once
+        }
         if (repo == null || !REPO.matcher(repo).matches()) {
             throw new IllegalArgumentException("repository name '" + repo + "' must be 1-100 letters, digits, '.', '_' or '-'"
                     + " and start with a letter or digit");
         }
+        lastValidRepo = repo;
         return repo;
     }
 
@@ -219,14 +225,33 @@ public final class BucketLayout {
         return k;
     }
 
+    /** {@code n} in ten digits or more, with leading zeros ({@code %010d}). */
     public static String pad(long n) {
-        return String.format(Locale.ROOT, "%010d", n);
+        if (n < 0) {
+            return String.format(Locale.ROOT, "%010d", n);
+        }
+        String digits = Long.toString(n);
+        return digits.length() >= 10 ? digits : "0000000000".substring(digits.length()) + digits;
     }
 
     private static void checkSha(String sha256) {
-        if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+        if (!isSha256(sha256)) {
             throw new IllegalArgumentException("sha256 must be 64 lower-case hex digits: " + sha256);
         }
+    }
+
+    /** 64 lower-case hex digits. */
+    public static boolean isSha256(String s) {
+        if (s == null || s.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = s.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void checkNumber(long n, String what) {

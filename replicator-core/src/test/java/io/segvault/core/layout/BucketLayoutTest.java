@@ -100,4 +100,24 @@ class BucketLayoutTest {
         assertThat(layout.parse(id)).isEqualTo(new BucketLayout.RepoJsonKey("r"));
         assertThatThrownBy(() -> layout.alternative(layout.point("r", 1, SHA))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void padSpellsAsPercent010d() {
+        for (long n : new long[] {0, 7, 123, 999_999_999L, 1_000_000_000L, 9_999_999_999L, 12_345_678_901L, Long.MAX_VALUE, -5,
+                Long.MIN_VALUE}) {
+            assertThat(BucketLayout.pad(n)).as("%d", n).isEqualTo(String.format(java.util.Locale.ROOT, "%010d", n));
+        }
+    }
+
+    @Test
+    void onlyLowerCaseHexOf64DigitsIsASha256() {
+        assertThat(BucketLayout.isSha256(SHA)).isTrue();
+        assertThat(BucketLayout.isSha256(SHA.toUpperCase(java.util.Locale.ROOT))).isFalse();
+        assertThat(BucketLayout.isSha256(SHA.substring(1))).isFalse();
+        assertThat(BucketLayout.isSha256(SHA + "0")).isFalse();
+        assertThat(BucketLayout.isSha256(SHA.substring(1) + "g")).isFalse();
+        assertThat(BucketLayout.isSha256(null)).isFalse();
+        assertThatThrownBy(() -> layout.segment("r", 1, SHA.substring(1) + "/")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("64 lower-case hex digits");
+    }
 }
