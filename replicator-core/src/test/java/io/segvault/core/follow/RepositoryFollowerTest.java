@@ -78,7 +78,7 @@ class RepositoryFollowerTest {
         for (int n = 2; n <= 6; n++) {
             commitIndex(repo, n);
         }
-        await().atMost(Duration.ofSeconds(1)).until(listener.counter(repo, Trigger.EVENT), c -> c >= 1);
+        await().atMost(Duration.ofSeconds(10)).until(listener.counter(repo, Trigger.EVENT), c -> c >= 1);
         RecordingListener.Call first = listener.calls().stream().filter(c -> c.trigger() == Trigger.EVENT).findFirst()
                 .orElseThrow();
         assertThat(Duration.between(before, first.at())).isBetween(Duration.ofMillis(250), Duration.ofSeconds(1));
@@ -97,7 +97,7 @@ class RepositoryFollowerTest {
         Files.writeString(repo.resolve("index.3.tmp"), "1");
         Files.createDirectories(repo.resolve("data/0"));
         commitIndex(repo, 4);
-        await().atMost(Duration.ofSeconds(1)).until(listener.counter(repo, Trigger.EVENT), c -> c == 1);
+        await().atMost(Duration.ofSeconds(10)).until(listener.counter(repo, Trigger.EVENT), c -> c == 1);
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
                 .until(listener.counter(repo, Trigger.EVENT), c -> c == 1);
     }
@@ -112,7 +112,7 @@ class RepositoryFollowerTest {
                 Duration.ZERO), listener, clock);
         follower.start(Threads.POOLS);
         assertThat(follower.lastRescan()).isEmpty();
-        await().atMost(Duration.ofSeconds(3)).until(() -> listener.count(a, Trigger.RESCAN) >= 2
+        await().atMost(Duration.ofSeconds(10)).until(() -> listener.count(a, Trigger.RESCAN) >= 2
                 && listener.count(b, Trigger.RESCAN) >= 2);
         assertThat(follower.lastRescan()).hasValue(clock.instant());
         assertThat(listener.count(a, Trigger.EVENT)).isZero();
@@ -127,9 +127,9 @@ class RepositoryFollowerTest {
         // like borg init: the directory first, its config a moment later
         Path repo = Files.createDirectories(tmp.resolve("repos/late")).toAbsolutePath();
         FakeRepo.create(repo, 1000);
-        await().atMost(Duration.ofSeconds(2)).until(listener.counter(repo, Trigger.DISCOVERED), c -> c == 1);
+        await().atMost(Duration.ofSeconds(10)).until(listener.counter(repo, Trigger.DISCOVERED), c -> c == 1);
         commitIndex(repo, 1);
-        await().atMost(Duration.ofSeconds(1)).until(listener.counter(repo, Trigger.EVENT), c -> c == 1);
+        await().atMost(Duration.ofSeconds(10)).until(listener.counter(repo, Trigger.EVENT), c -> c == 1);
         assertThat(follower.repositories()).containsExactly(repo);
     }
 
@@ -139,8 +139,8 @@ class RepositoryFollowerTest {
         start(new FollowerConfig(List.of(), List.of(tmp + "/repos/*"), Duration.ofMillis(200), false, Duration.ZERO),
                 listener);
         Path repo = repo("repos/late");
-        await().atMost(Duration.ofSeconds(3)).until(listener.counter(repo, Trigger.DISCOVERED), c -> c == 1);
-        await().atMost(Duration.ofSeconds(3)).until(listener.counter(repo, Trigger.RESCAN), c -> c >= 1);
+        await().atMost(Duration.ofSeconds(10)).until(listener.counter(repo, Trigger.DISCOVERED), c -> c == 1);
+        await().atMost(Duration.ofSeconds(10)).until(listener.counter(repo, Trigger.RESCAN), c -> c >= 1);
     }
 
     @Test
@@ -150,7 +150,7 @@ class RepositoryFollowerTest {
                 new RecordingListener());
         assertThat(follower.repositories()).containsExactly(repo);
         Files.move(repo, tmp.resolve("moved-away"));
-        await().atMost(Duration.ofSeconds(3)).until(() -> follower.repositories().isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> follower.repositories().isEmpty());
     }
 
     @Test
@@ -161,10 +161,10 @@ class RepositoryFollowerTest {
             calls.incrementAndGet();
             throw new IllegalStateException("listener broken on purpose");
         });
-        await().atMost(Duration.ofSeconds(3)).until(() -> calls.get() >= 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 3);
         int before = calls.get();
         commitIndex(repo, 9);
-        await().atMost(Duration.ofSeconds(2)).until(() -> calls.get() > before);
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() > before);
     }
 
     @Test
@@ -172,7 +172,7 @@ class RepositoryFollowerTest {
         Path repo = repo("repo");
         start(new FollowerConfig(List.of(repo), List.of(), Duration.ofMillis(100), true, Duration.ZERO),
                 new RecordingListener());
-        await().atMost(Duration.ofSeconds(2)).until(() -> followerThreads().size() == 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> followerThreads().size() == 3);
         assertThat(followerThreads()).allMatch(Thread::isDaemon).extracting(Thread::getName).containsExactlyInAnyOrder(
                 "segvault-follow-timer-1", "segvault-follow-notify-1", "segvault-follow-watch");
         follower.close();
