@@ -156,11 +156,7 @@ public final class BorgRepository {
         // one stat per segment: directories of 1000 segments are listed on all cores when there are several; each
         // directory's listing is made compact before the next ones are listed (issue 20: no object per segment)
         Stream<Path> each = dirs.size() > 1 ? dirs.parallelStream() : dirs.stream();
-        List<SegmentList> parts = each.map(dir -> {
-            List<SegmentFile> in = new ArrayList<>();
-            addSegments(dir, in);
-            return SegmentList.of(in);
-        }).toList();
+        List<SegmentList> parts = each.map(dir -> listDirectory(data, dir)).toList();
         if (parts.size() == 1) {
             return parts.get(0);
         }
@@ -179,6 +175,31 @@ public final class BorgRepository {
             }
         }
         return true;
+    }
+
+    /**
+     * The segments of one directory of {@code data}, compact; those spelled {@code <data>/<d>/<n>} (no leading zeros)
+     * keep no path (it is derived when asked for).
+     */
+    private static SegmentList listDirectory(Path data, Path dir) {
+        List<SegmentFile> in = new ArrayList<>();
+        addSegments(dir, in);
+        long d = canonicalNumber(dir.getFileName().toString());
+        if (d < 0 || !in.stream().allMatch(s -> canonicalNumber(s.path().getFileName().toString()) == s.number())) {
+            return SegmentList.of(in);
+        }
+        in.sort(Comparator.comparingLong(SegmentFile::number));
+        SegmentList.Builder b = new SegmentList.Builder(data, in.size());
+        in.forEach(s -> b.addDerived(s.number(), d, s.fingerprint()));
+        return b.build();
+    }
+
+    /** The number a file or directory name spells without leading zeros (as borg names them), else -1. */
+    private static long canonicalNumber(String name) {
+        if (name.isEmpty() || name.length() > 18 || name.length() > 1 && name.charAt(0) == '0' || !DIGITS.matcher(name).matches()) {
+            return -1;
+        }
+        return Long.parseLong(name);
     }
 
     private static void addSegments(Path dir, List<SegmentFile> result) {

@@ -52,8 +52,11 @@ public final class KnownSegments extends AbstractMap<Long, KnownSegment> {
         return of(segments.values());
     }
 
-    /** The segments of {@code segments} by number (the last one of a number wins). */
+    /** The segments of {@code segments} by number (the last one of a number wins); a view's own map when it is one. */
     public static KnownSegments of(Collection<KnownSegment> segments) {
+        if (segments instanceof Values v) {
+            return v.owner();
+        }
         Builder b = new Builder(segments.size());
         segments.stream().sorted(java.util.Comparator.comparingLong(KnownSegment::number)).forEach(b::put);
         return b.build();
@@ -76,6 +79,29 @@ public final class KnownSegments extends AbstractMap<Long, KnownSegment> {
         }
         int i = indexOf(n);
         return i < 0 ? null : at(i);
+    }
+
+    /** Whether entry {@code i} has the fingerprint of entry {@code j} of {@code other}. */
+    boolean sameFingerprint(int i, Fingerprints other, int j) {
+        return fingerprints.same(i, other, j);
+    }
+
+    /** Number of entry {@code i} in ascending order. */
+    public long number(int i) {
+        return numbers[i];
+    }
+
+    /** Whether entry {@code i} is entry {@code j} of {@code other} (number, size, SHA-256, fingerprint), without building either. */
+    public boolean sameAt(int i, KnownSegments other, int j) {
+        if (numbers[i] != other.numbers[j] || sizes[i] != other.sizes[j] || !fingerprints.same(i, other.fingerprints, j)) {
+            return false;
+        }
+        String a = odd != null ? odd[i] : null;
+        String b = other.odd != null ? other.odd[j] : null;
+        if (a != null || b != null) {
+            return a != null && a.equals(b);
+        }
+        return Arrays.equals(sha, i * 32, i * 32 + 32, other.sha, j * 32, j * 32 + 32);
     }
 
     private int indexOf(long n) {
@@ -129,6 +155,10 @@ public final class KnownSegments extends AbstractMap<Long, KnownSegment> {
     }
 
     private final class Values extends AbstractList<KnownSegment> implements RandomAccess {
+        KnownSegments owner() {
+            return KnownSegments.this;
+        }
+
         @Override
         public KnownSegment get(int i) {
             return at(i);
@@ -175,8 +205,7 @@ public final class KnownSegments extends AbstractMap<Long, KnownSegment> {
             numbers[i] = k.number();
             sizes[i] = k.size();
             String hex = k.sha256();
-            if (hex.length() == 64 && hex.chars().allMatch(ch -> ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f')) {
-                System.arraycopy(HEX.parseHex(hex), 0, sha, i * 32, 32);
+            if (parseInto(hex, sha, i * 32)) {
                 if (odd != null) {
                     odd[i] = null;
                 }
@@ -189,6 +218,26 @@ public final class KnownSegments extends AbstractMap<Long, KnownSegment> {
             fingerprints.set(i, k.fingerprint());
             size = Math.max(size, i + 1);
             return this;
+        }
+
+        /** Writes 64 lower-case hex digits as 32 bytes at {@code at}; false (nothing written) for anything else. */
+        private static boolean parseInto(String hex, byte[] out, int at) {
+            if (hex == null || hex.length() != 64) {
+                return false;
+            }
+            for (int k = 0; k < 64; k++) {
+                if (digit(hex.charAt(k)) < 0) {
+                    return false;
+                }
+            }
+            for (int k = 0; k < 32; k++) {
+                out[at + k] = (byte) (digit(hex.charAt(2 * k)) << 4 | digit(hex.charAt(2 * k + 1)));
+            }
+            return true;
+        }
+
+        private static int digit(char c) {
+            return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
         }
 
         public KnownSegments build() {

@@ -48,14 +48,18 @@ public final class SegmentList extends AbstractList<SegmentFile> implements Rand
         return b.build();
     }
 
-    /** Joins lists whose numbers do not overlap, in ascending order of their first numbers. */
+    /** Joins lists whose numbers do not overlap, in ascending order of their first numbers (their arrays copied). */
     static SegmentList concat(List<SegmentList> parts, Path data) {
         List<SegmentList> ordered = parts.stream().filter(p -> !p.isEmpty())
                 .sorted(Comparator.comparingLong(p -> p.numbers[0])).toList();
         Builder b = new Builder(data, ordered.stream().mapToInt(SegmentList::size).sum());
         for (SegmentList p : ordered) {
             for (int i = 0; i < p.size; i++) {
-                b.add(p.get(i));
+                if (p.data != null && p.data.equals(data) && (p.odd == null || p.odd[i] == null)) {
+                    b.addDerived(p.numbers[i], p.dirs[i], p.fingerprints, i);
+                } else {
+                    b.add(p.get(i));
+                }
             }
         }
         return b.build();
@@ -87,6 +91,11 @@ public final class SegmentList extends AbstractList<SegmentFile> implements Rand
     /** Whether entry {@code i} has fingerprint {@code f}. */
     public boolean sameFingerprint(int i, Fingerprint f) {
         return fingerprints.same(i, f);
+    }
+
+    /** Whether entry {@code i} has the number and fingerprint of entry {@code j} of {@code known}, building neither. */
+    public boolean sameAs(int i, KnownSegments known, int j) {
+        return numbers[i] == known.number(j) && known.sameFingerprint(j, fingerprints, i);
     }
 
     /** Whether entry {@code i} has the fingerprint of entry {@code j} of {@code other}. */
@@ -126,10 +135,42 @@ public final class SegmentList extends AbstractList<SegmentFile> implements Rand
             fingerprints = new Fingerprints(c);
         }
 
-        Builder add(SegmentFile s) {
-            if (size > 0 && s.number() < numbers[size - 1]) {
-                throw new IllegalArgumentException("segment " + s.number() + " after " + numbers[size - 1] + ": not ascending");
+        /**
+         * Appends segment {@code number} listed as {@code <data>/<dir>/<number>} with the fingerprint of entry {@code i}
+         * of {@code from}, without a path (it is derived when asked for).
+         */
+        Builder addDerived(long number, long dir, Fingerprints from, int i) {
+            if (data == null || dir < 0 || size > 0 && number < numbers[size - 1]) {
+                throw new IllegalArgumentException("segment " + number + " cannot be added as derived here");
             }
+            ensure();
+            numbers[size] = number;
+            dirs[size] = dir;
+            from.copy(i, fingerprints, size);
+            if (odd != null) {
+                odd[size] = null;
+            }
+            size++;
+            return this;
+        }
+
+        /** Appends segment {@code number} listed as {@code <data>/<dir>/<number>} with fingerprint {@code f}, without a path. */
+        Builder addDerived(long number, long dir, Fingerprint f) {
+            if (data == null || dir < 0 || size > 0 && number <= numbers[size - 1]) {
+                throw new IllegalArgumentException("segment " + number + " cannot be added as derived here");
+            }
+            ensure();
+            numbers[size] = number;
+            dirs[size] = dir;
+            fingerprints.set(size, f);
+            if (odd != null) {
+                odd[size] = null;
+            }
+            size++;
+            return this;
+        }
+
+        private void ensure() {
             if (size == numbers.length) {
                 int c = size + (size >> 1) + 16;
                 numbers = Arrays.copyOf(numbers, c);
@@ -139,6 +180,13 @@ public final class SegmentList extends AbstractList<SegmentFile> implements Rand
                     odd = Arrays.copyOf(odd, c);
                 }
             }
+        }
+
+        Builder add(SegmentFile s) {
+            if (size > 0 && s.number() < numbers[size - 1]) {
+                throw new IllegalArgumentException("segment " + s.number() + " after " + numbers[size - 1] + ": not ascending");
+            }
+            ensure();
             numbers[size] = s.number();
             fingerprints.set(size, s.fingerprint());
             Path dir = s.path().getParent();

@@ -170,6 +170,11 @@ public final class Ledger implements AutoCloseable {
         return objects.liveObjects(repo, afterKey, limit);
     }
 
+    /** Whether a recorded live object of {@code repo} is locked for less than until {@code target} (or has no date). */
+    public synchronized boolean anyLiveLockedBefore(String repo, Instant target) {
+        return objects.anyLiveLockedBefore(repo, target);
+    }
+
     /** The earliest lock date among the recorded live objects of {@code repo}, if any has one. */
     public synchronized Optional<Instant> earliestLive(String repo) {
         return objects.earliestLive(repo);
@@ -246,6 +251,7 @@ public final class Ledger implements AutoCloseable {
 
     /** Removes everything recorded for {@code repo} except events (before a rebuild from the bucket). */
     public synchronized void forget(String repo) {
+        catalog.forget(repo);
         for (String table : List.of("objects", "aliases", "pins", "points", "live", "known_segments", "known_txn")) {
             sql.update("DELETE FROM " + table + " WHERE repo = ?", ps -> ps.setString(1, repo));
         }

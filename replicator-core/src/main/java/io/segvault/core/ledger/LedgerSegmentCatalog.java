@@ -1,5 +1,7 @@
 package io.segvault.core.ledger;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.segvault.core.borg.Fingerprint;
 import io.segvault.core.borg.KnownSegment;
 import io.segvault.core.borg.KnownSegments;
@@ -7,9 +9,7 @@ import io.segvault.core.borg.SegmentCatalog;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -18,14 +18,23 @@ import java.util.OptionalLong;
  * The tamper detector's memory of sealed segments, persisted in the ledger's {@code known_segments} and
  * {@code known_txn}. {@link #remember} writes only what changed since the last call (segments added, changed or
  * gone), so a pass that adds a few segments to a repository of many writes a few rows, not every segment again.
+ *
+ * <p>What was read or written last is kept in memory too (compact: about 80 bytes a segment, at most
+ * {@value #CACHED_SEGMENTS} segments over all repositories), so the daemon's next pass of a repository neither reads
+ * the catalog from the database nor reads it again to find what changed. Only this object writes these tables, and
+ * one process holds the state directory (its lock), so the copy cannot go stale; {@link #forget} drops it.
  */
 final class LedgerSegmentCatalog implements SegmentCatalog {
 
     private static final String COLUMNS = "number, size, sha256, fp_size, fp_mtime, fp_key";
     private static final int BATCH = 1000;
+    /** Segments kept in memory over all repositories (about 20 MiB). */
+    static final int CACHED_SEGMENTS = 262_144;
 
     private final Object lock;
     private final Sql sql;
+    private final Cache<String, KnownSegments> cache = Caffeine.newBuilder().maximumWeight(CACHED_SEGMENTS)
+            .weigher((String repo, KnownSegments k) -> Math.max(1, k.size())).build();
 
     LedgerSegmentCatalog(Object lock, Sql sql) {
         this.lock = lock;
@@ -35,7 +44,11 @@ final class LedgerSegmentCatalog implements SegmentCatalog {
     @Override
     public Map<Long, KnownSegment> known(String repo) {
         synchronized (lock) {
-            return sql.query("SELECT " + COLUMNS + " FROM known_segments WHERE repo = ? ORDER BY number",
+            KnownSegments cached = cache.getIfPresent(repo);
+            if (cached != null) {
+                return cached;
+            }
+            KnownSegments read = sql.query("SELECT " + COLUMNS + " FROM known_segments WHERE repo = ? ORDER BY number",
                     ps -> ps.setString(1, repo), rs -> {
                         KnownSegments.Builder out = new KnownSegments.Builder(0);
                         while (rs.next()) {
@@ -43,6 +56,15 @@ final class LedgerSegmentCatalog implements SegmentCatalog {
                         }
                         return out.build();
                     });
+            cache.put(repo, read);
+            return read;
+        }
+    }
+
+    /** Drops the copy in memory of {@code repo} (its rows are being deleted). */
+    void forget(String repo) {
+        synchronized (lock) {
+            cache.invalidate(repo);
         }
     }
 
@@ -56,9 +78,12 @@ final class LedgerSegmentCatalog implements SegmentCatalog {
 
     @Override
     public void remember(String repo, long transaction, Collection<KnownSegment> segments) {
-        List<KnownSegment> sorted = segments instanceof List<KnownSegment> l && ascending(l) ? l : sortedCopy(segments);
+        KnownSegments now = KnownSegments.of(segments);
+        List<KnownSegment> sorted = now.values();
         synchronized (lock) {
-            Diff diff = diff(repo, sorted);
+            KnownSegments cached = cache.getIfPresent(repo);
+            cache.invalidate(repo); // until the rows are written: a failed write leaves the database to answer
+            Diff diff = cached != null ? diff(cached, now) : diff(repo, sorted);
             sql.inTransaction(() -> {
                 try (PreparedStatement del = sql.prepare("DELETE FROM known_segments WHERE repo = ? AND number = ?")) {
                     for (int i = 0; i < diff.gone.size(); i++) {
@@ -83,7 +108,32 @@ final class LedgerSegmentCatalog implements SegmentCatalog {
                     ps.setLong(2, transaction);
                 });
             });
+            cache.put(repo, now);
         }
+    }
+
+    /** {@link #diff(String, List)} against the copy in memory, comparing the compact entries without building them. */
+    private static Diff diff(KnownSegments before, KnownSegments after) {
+        Diff d = new Diff();
+        int i = 0;
+        for (int j = 0; j < before.size(); j++) {
+            long stored = before.number(j);
+            while (i < after.size() && after.number(i) < stored) {
+                d.changed.add(i++);
+            }
+            if (i < after.size() && after.number(i) == stored) {
+                if (!after.sameAt(i, before, j)) {
+                    d.changed.add(i);
+                }
+                i++;
+            } else {
+                d.gone.add(stored);
+            }
+        }
+        while (i < after.size()) {
+            d.changed.add(i++);
+        }
+        return d;
     }
 
     /** Runs the batch every {@value #BATCH} rows: the driver keeps a batch's parameters in memory until then. */
@@ -91,24 +141,6 @@ final class LedgerSegmentCatalog implements SegmentCatalog {
         if ((i + 1) % BATCH == 0) {
             ps.executeBatch();
         }
-    }
-
-    private static boolean ascending(List<KnownSegment> segments) {
-        if (!(segments instanceof java.util.RandomAccess)) {
-            return false;
-        }
-        for (int i = 1; i < segments.size(); i++) {
-            if (segments.get(i - 1).number() >= segments.get(i).number()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static List<KnownSegment> sortedCopy(Collection<KnownSegment> segments) {
-        List<KnownSegment> sorted = new ArrayList<>(segments);
-        sorted.sort(Comparator.comparingLong(KnownSegment::number));
-        return sorted;
     }
 
     /** Indexes into {@code sorted} of the segments to write (new or different), and numbers to delete, by one ordered walk. */

@@ -90,21 +90,35 @@ final class ObjectTable {
         sql.inTransaction(() -> replaceLiveRows(repo, keys));
     }
 
-    /** The rows of {@link #replaceLive}, inside the caller's transaction. */
+    /**
+     * The rows of {@link #replaceLive}, inside the caller's transaction: only the difference when {@code keys} come in
+     * ascending order ({@link LiveSetDiff}), else every row again.
+     */
     void replaceLiveRows(String repo, Collection<String> keys) throws SQLException {
-        sql.update("DELETE FROM live WHERE repo = ?", ps -> ps.setString(1, repo));
-        try (PreparedStatement ps = sql.prepare("INSERT OR IGNORE INTO live (repo, key) VALUES (?, ?)")) {
-            int n = 0;
-            for (String k : keys) {
-                ps.setString(1, repo);
-                ps.setString(2, k);
-                ps.addBatch();
-                if (++n % 1000 == 0) {
-                    ps.executeBatch(); // the driver holds a batch's parameters until it runs
-                }
-            }
-            ps.executeBatch();
+        LiveSetDiff diff = sql.query("SELECT key FROM live WHERE repo = ? ORDER BY key", ps -> ps.setString(1, repo),
+                rs -> LiveSetDiff.between(rs, keys.iterator()));
+        if (diff == null) {
+            sql.update("DELETE FROM live WHERE repo = ?", ps -> ps.setString(1, repo));
         }
+        try (PreparedStatement del = sql.prepare("DELETE FROM live WHERE repo = ? AND key = ?")) {
+            liveRows(del, repo, diff == null ? List.of() : diff.gone());
+        }
+        try (PreparedStatement ins = sql.prepare("INSERT OR IGNORE INTO live (repo, key) VALUES (?, ?)")) {
+            liveRows(ins, repo, diff == null ? keys : diff.added());
+        }
+    }
+
+    private static void liveRows(PreparedStatement ps, String repo, Iterable<String> keys) throws SQLException {
+        int n = 0;
+        for (String k : keys) {
+            ps.setString(1, repo);
+            ps.setString(2, k);
+            ps.addBatch();
+            if (++n % 1000 == 0) {
+                ps.executeBatch(); // the driver holds a batch's parameters until it runs
+            }
+        }
+        ps.executeBatch();
     }
 
     List<UploadedObject> liveObjects(String repo) {
@@ -120,6 +134,16 @@ final class ObjectTable {
                     ps.setString(2, afterKey);
                     ps.setInt(3, limit);
                 }, ObjectTable::readAll);
+    }
+
+    /** Whether a recorded live object of {@code repo} has no lock date or one before {@code target}. */
+    boolean anyLiveLockedBefore(String repo, Instant target) {
+        long bound = target.getEpochSecond() + (target.getNano() > 0 ? 1 : 0); // stored in whole seconds
+        return sql.query("SELECT 1 FROM live l JOIN objects o ON o.key = l.key WHERE l.repo = ? AND (o.retain_until IS NULL "
+                + "OR o.retain_until < ?) LIMIT 1", ps -> {
+                    ps.setString(1, repo);
+                    ps.setLong(2, bound);
+                }, ResultSet::next);
     }
 
     /** The earliest lock date among the recorded live objects of {@code repo}, if any has one. */

@@ -1,5 +1,6 @@
 package io.segvault.core.manifest;
 
+import io.segvault.core.layout.BucketLayout;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
@@ -73,8 +74,7 @@ public record RestorePoint(int formatVersion, String repo, String repoId, long t
             this.n = n;
             this.size = size;
             this.versionId = versionId;
-            boolean hex = sha256 != null && sha256.length() == 64
-                    && sha256.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
+            boolean hex = BucketLayout.isSha256(sha256);
             this.sha0 = hex ? Long.parseUnsignedLong(sha256, 0, 16, 16) : 0;
             this.sha1 = hex ? Long.parseUnsignedLong(sha256, 16, 32, 16) : 0;
             this.sha2 = hex ? Long.parseUnsignedLong(sha256, 32, 48, 16) : 0;
@@ -111,6 +111,15 @@ public record RestorePoint(int formatVersion, String repo, String repoId, long t
         @JsonProperty("versionId")
         public String versionId() {
             return versionId;
+        }
+
+        /** Whether the SHA-256 is {@code hex}, compared without spelling this entry's. */
+        public boolean sameSha256(String hex) {
+            if (!this.hex || !BucketLayout.isSha256(hex)) {
+                return !this.hex && Objects.equals(shaText, hex);
+            }
+            return Long.parseUnsignedLong(hex, 0, 16, 16) == sha0 && Long.parseUnsignedLong(hex, 16, 32, 16) == sha1
+                    && Long.parseUnsignedLong(hex, 32, 48, 16) == sha2 && Long.parseUnsignedLong(hex, 48, 64, 16) == sha3;
         }
 
         /** Whether the key is the one derived from n and the SHA-256 (format 3 leaves it out). */

@@ -94,7 +94,7 @@ public final class Meters {
             case UPLOAD_BYTES -> "Bytes uploaded, by outcome";
             case UPLOAD_OBJECTS -> "Objects uploaded, by kind (segment, control, point) and outcome";
             case UPLOAD_DURATION -> "Time to upload and verify one object";
-            case SKIPPED_OBJECTS -> "Objects found already offsite, by the layer that knew (cache, ledger)";
+            case SKIPPED_OBJECTS -> "Objects found already offsite, by the layer that knew (point, cache, ledger)";
             case SYNC_RUNS -> "Replication passes, by outcome";
             case SYNC_DURATION -> "Wall time of one repository pass, by outcome and whether it uploaded anything";
             case EARLIEST_RETAIN -> "Earliest retain-until (epoch seconds) among the objects of the newest restore point";

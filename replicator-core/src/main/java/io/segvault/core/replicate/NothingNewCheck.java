@@ -2,7 +2,6 @@ package io.segvault.core.replicate;
 
 import io.segvault.core.borg.BorgRepository;
 import io.segvault.core.borg.KnownSegments;
-import io.segvault.core.borg.KnownSegment;
 import io.segvault.core.borg.SegmentCatalog;
 import io.segvault.core.borg.SegmentList;
 import io.segvault.core.metrics.RepoMetrics;
@@ -95,8 +94,7 @@ public final class NothingNewCheck {
             return false;
         }
         for (int i = 0; i < now.size(); i++) {
-            KnownSegment known = b.segments().at(i);
-            if (known.number() != now.number(i) || !now.sameFingerprint(i, known.fingerprint())) {
+            if (!now.sameAs(i, b.segments(), i)) {
                 return false;
             }
         }

@@ -19,13 +19,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides how a new restore point is written (format 3): a delta against the previous point when that point is known in
  * full and is in the consistent chain, fewer than {@link PointDeltas#MAX_DEPTH} deltas follow its checkpoint, and the
- * delta is at most a quarter of the full point; a checkpoint (full point) otherwise. The previous point is the one this
+ * delta is at most a quarter of the full point; a checkpoint (full point) otherwise. A delta that small is known without
+ * encoding the checkpoint when it is below a quarter of {@link #MIN_ENTRY_BYTES} per entry. The previous point is the one this
  * agent wrote last in this process, or else it is read back from the bucket's consistent chain (after a restart); either
  * way it must be the head of the bucket's consistent chain when the delta is written.
  */
 public final class PointEncoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(PointEncoder.class);
+
+    /**
+     * Fewer bytes than any segment entry of a checkpoint takes (its SHA-256 alone is 64 hex digits): a delta of at most a
+     * quarter of this per entry is at most a quarter of the checkpoint, which then need not be encoded to compare.
+     */
+    static final long MIN_ENTRY_BYTES = 64;
 
     /** Kept across passes: a point version's bytes are judged once (only needed when the previous point is not remembered). */
     private final PointCatalog catalog;
@@ -67,12 +74,15 @@ public final class PointEncoder {
      * file in {@code spoolDir} (null: kept in memory). The caller closes the returned body.
      */
     public Encoded encode(RestorePoint full, Path spoolDir) {
-        PointBody checkpoint = PointBody.encode(StoredPoint.full(full), spoolDir);
         RestorePoint.PreviousPoint previous = full.previous();
         Optional<PointRef> head = previous == null ? Optional.empty() : head(full.repo());
         String foreignHead = head.filter(h -> h.transaction() != previous.transaction() || !previous.sha256().equals(h.sha256()))
                 .map(PointRef::key).orElse(null);
         Optional<Encoded> delta = head.isEmpty() || foreignHead != null ? Optional.empty() : deltaOnPrevious(full, spoolDir);
+        if (delta.isPresent() && delta.get().body().size() * 4 <= MIN_ENTRY_BYTES * full.segments().size()) {
+            return delta.get(); // at most a quarter of any checkpoint of these entries: that one is not encoded at all
+        }
+        PointBody checkpoint = PointBody.encode(StoredPoint.full(full), spoolDir);
         if (delta.isEmpty() || delta.get().body().size() > checkpoint.size() / 4) {
             delta.ifPresent(d -> d.body().close());
             return new Encoded(StoredPoint.full(full), checkpoint, full, List.of(), foreignHead);
@@ -100,6 +110,15 @@ public final class PointEncoder {
             StoredPoint d = PointDeltas.diff(b.full, full);
             return new Encoded(d, PointBody.encode(d, spoolDir), full, b.chain, null);
         });
+    }
+
+    /**
+     * The segment entries of {@code previous} in full (ascending by number): the point this agent wrote last in this
+     * process, or else read back through the bucket's consistent chain by the transaction and SHA-256 its ledger recorded
+     * (then kept, so the delta of the same pass does not read it again). Empty when neither can be had.
+     */
+    public List<RestorePoint.SegmentEntry> previousSegments(String repo, RestorePoint.PreviousPoint previous) {
+        return previous == null ? List.of() : base(repo, previous).map(w -> w.full.segments()).orElse(List.of());
     }
 
     /** Records that {@code encoded} was written (or adopted) at {@code key} with bytes hashing to {@code sha256}. */
@@ -144,8 +163,9 @@ public final class PointEncoder {
                 return Optional.empty();
             }
             RestorePoint full = catalog.read(ref.get());
-            return Optional.of(new Written(previous.transaction(), previous.sha256(), full,
-                    deps.stream().map(PointRef::key).toList()));
+            Written read = new Written(previous.transaction(), previous.sha256(), full, deps.stream().map(PointRef::key).toList());
+            last.put(repo, read); // the same point as a write of this process would have left: read once
+            return Optional.of(read);
         } catch (RuntimeException e) {
             LOG.info("{}: previous point {} cannot be read back from the chain ({}); writing a checkpoint", repo,
                     previous.transaction(), e.toString());

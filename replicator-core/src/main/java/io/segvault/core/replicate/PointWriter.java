@@ -63,12 +63,22 @@ public final class PointWriter {
         return ledger.point(repo, t).isPresent();
     }
 
+    /** The point this agent recorded last before transaction {@code t} of {@code repo}: the one a point for T names. */
+    private RestorePoint.PreviousPoint previous(String repo, long t) {
+        return ledger.points(repo).stream().filter(p -> p.transaction() < t).findFirst()
+                .map(p -> new RestorePoint.PreviousPoint(p.transaction(), p.sha256())).orElse(null);
+    }
+
+    /** The segment entries of the point a point for {@code t} will name as previous ({@link PriorSegments}). */
+    PriorSegments priorSegments(String repo, long t) {
+        return new PriorSegments(encoder.previousSegments(repo, previous(repo, t)));
+    }
+
     void writePoint(Batch batch, String repoId, Snapshot snap, List<RestorePoint.SegmentEntry> segs,
                             List<RestorePoint.ControlEntry> ctls, boolean indexOmitted) {
         String repo = batch.repo;
         long t = snap.transaction();
-        RestorePoint.PreviousPoint previous = ledger.points(repo).stream().filter(p -> p.transaction() < t).findFirst()
-                .map(p -> new RestorePoint.PreviousPoint(p.transaction(), p.sha256())).orElse(null);
+        RestorePoint.PreviousPoint previous = previous(repo, t);
         RestorePoint point = new RestorePoint(ManifestCodec.FORMAT_VERSION, repo, repoId, t, clock.instant(),
                 snap.config().segmentsPerDir(), previous, segs, ctls, indexOmitted);
         PointEncoder.Encoded encoded = encoder.encode(point, snap.scratch());
@@ -115,6 +125,7 @@ public final class PointWriter {
         others.add(key);
         others.addAll(encoded.dependsOn());
         others.add(ledger.alias(layout.repoJson(repo)).orElse(layout.repoJson(repo)));
+        others.sort(null); // control files, points and repo.json sort before segments: the live set in key order
         Collection<String> live = liveKeys(layout.repoPrefix(repo), segs, others);
         UploadedObject object = new UploadedObject(repo, key, stored.size(), sha, stored.versionId(), stored.retainUntil());
         // one transaction, one flush: the point, its record and the live set (and the uploads recorded before them)
@@ -127,8 +138,8 @@ public final class PointWriter {
     }
 
     /**
-     * The live set: every segment's key (spelled one at a time while the ledger writes them: a repository of 200,000
-     * segments would otherwise hold 200,000 key strings at once) and the {@code others}.
+     * The live set: the {@code others}, then every segment's key (spelled one at a time while the ledger writes them: a
+     * repository of 200,000 segments would otherwise hold 200,000 key strings at once).
      */
     private static Collection<String> liveKeys(String prefix, List<RestorePoint.SegmentEntry> segs, List<String> others) {
         return new AbstractCollection<>() {
@@ -139,12 +150,12 @@ public final class PointWriter {
                 return new Iterator<>() {
                     @Override
                     public boolean hasNext() {
-                        return s.hasNext() || o.hasNext();
+                        return o.hasNext() || s.hasNext();
                     }
 
                     @Override
                     public String next() {
-                        return s.hasNext() ? prefix + s.next().key() : o.next();
+                        return o.hasNext() ? o.next() : prefix + s.next().key();
                     }
                 };
             }

@@ -118,7 +118,7 @@ public final class Replicator {
         String repo = batch.repo;
         long t = snap.transaction();
         boolean done = points.written(repo, t);
-        Segments segments = uploadSegments(batch, snap, !done);
+        Segments segments = uploadSegments(batch, snap, !done, done ? PriorSegments.none() : points.priorSegments(repo, t));
         List<TamperEvent> events = segments.events();
         tamper.record(events);
         metrics.committedTransaction(repo, t);
@@ -155,9 +155,10 @@ public final class Replicator {
 
     /**
      * The loop over segments: each one's upload (if {@code upload}) starts as soon as the inspection has hashed it,
-     * while the next ones hash; in pull mode it reads the local copy the hashing read left in the spool, if any.
+     * while the next ones hash; in pull mode it reads the local copy the hashing read left in the spool, if any. A segment
+     * the previous point names with the same SHA-256 takes that point's entry ({@code prior}).
      */
-    private Segments uploadSegments(Batch batch, Snapshot snap, boolean upload) {
+    private Segments uploadSegments(Batch batch, Snapshot snap, boolean upload, PriorSegments prior) {
         SegmentSpool spool = detector.spool();
         List<CompletableFuture<RestorePoint.SegmentEntry>> segs = new ArrayList<>();
         try (TamperDetector.Run inspection = detector.start(batch.repo, snap, false)) {
@@ -169,7 +170,7 @@ public final class Replicator {
                     releaseCopy(spool, copy);
                     continue;
                 }
-                segs.add(uploads.segment(batch, file, known, copy == null ? null : copy.file())
+                segs.add(uploads.segment(batch, file, known, prior.at(file.number()), copy == null ? null : copy.file())
                         .whenComplete((entry, failure) -> releaseCopy(spool, copy)));
             }
             return new Segments(inspection.finish().events(), segs);

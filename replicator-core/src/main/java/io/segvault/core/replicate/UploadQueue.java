@@ -49,8 +49,17 @@ public final class UploadQueue {
         this.metrics = metrics;
     }
 
-    /** Uploads segment {@code s} from the server, or from {@code copy} (its bytes as the hashing read them) if not null. */
-    CompletableFuture<RestorePoint.SegmentEntry> segment(Batch batch, SegmentFile s, KnownSegment known, Path copy) {
+    /**
+     * Uploads segment {@code s} from the server, or from {@code copy} (its bytes as the hashing read them) if not null; a
+     * {@code prior} entry (the previous point's, or null) with the same size and SHA-256 is taken as it is.
+     */
+    CompletableFuture<RestorePoint.SegmentEntry> segment(Batch batch, SegmentFile s, KnownSegment known,
+                                                         RestorePoint.SegmentEntry prior, Path copy) {
+        if (prior != null && prior.size() == known.size() && prior.sameSha256(known.sha256())) {
+            batch.skipped.incrementAndGet();
+            metrics.skipped("point");
+            return CompletableFuture.completedFuture(prior);
+        }
         String key = layout.segment(batch.repo, s.number(), known.sha256());
         var done = offsite.find(key, known.sha256());
         if (done.isPresent()) {

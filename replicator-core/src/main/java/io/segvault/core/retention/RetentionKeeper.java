@@ -58,8 +58,8 @@ public final class RetentionKeeper {
         Instant target = policy.retainUntil(clock);
         int extended = 0;
         List<String> errors = new ArrayList<>();
-        String after = "";
-        for (List<UploadedObject> page; !(page = ledger.liveObjects(repo, after, PAGE)).isEmpty(); ) {
+        String after = ledger.anyLiveLockedBefore(repo, target) ? "" : null; // none: no page to walk
+        for (List<UploadedObject> page; after != null && !(page = ledger.liveObjects(repo, after, PAGE)).isEmpty(); ) {
             after = page.get(page.size() - 1).key();
             for (UploadedObject o : page) {
                 // the date of the generation this call runs in (a long pass may cross into the next generation)

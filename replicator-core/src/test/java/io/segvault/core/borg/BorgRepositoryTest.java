@@ -166,4 +166,28 @@ class BorgRepositoryTest {
         assertThat(config).isEqualTo(new RepoConfig("12".repeat(32), 1, 1000, 524_288_000, false));
         assertThat(config.directoryOf(1999)).isEqualTo(1);
     }
+
+    /**
+     * The compact listing gives back every segment's real path and fingerprint, whether borg's spelling (derived, kept
+     * without a path) or another (leading zeros, kept as listed), over several directories and in number order.
+     */
+    @Test
+    void the_listing_gives_back_each_path_as_it_is_spelled() throws IOException {
+        FakeRepo fake = FakeRepo.create(tmp.resolve("listed"), 1000);
+        Path data = fake.dir().resolve("data");
+        List<Path> files = List.of(data.resolve("0/5"), data.resolve("0/1"), data.resolve("1/1000"), data.resolve("1/1002"),
+                data.resolve("2/0002001"), data.resolve("02/2500"), data.resolve("3/3000"));
+        for (Path f : files) {
+            Files.createDirectories(f.getParent());
+            Files.write(f, new byte[] {1, 2, 3});
+        }
+        Files.write(data.resolve("3/3001"), new byte[0]); // empty: absent to borg
+        SegmentList listed = BorgRepository.open(fake.dir()).segments();
+        assertThat(listed).extracting(SegmentFile::number).containsExactly(1L, 5L, 1000L, 1002L, 2001L, 2500L, 3000L);
+        assertThat(listed).extracting(SegmentFile::path).containsExactly(files.get(1), files.get(0), files.get(2), files.get(3),
+                files.get(4), files.get(5), files.get(6));
+        for (SegmentFile s : listed) {
+            assertThat(s.fingerprint()).isEqualTo(Fingerprint.read(s.path()));
+        }
+    }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import io.segvault.core.borg.Fingerprint;
@@ -41,6 +42,73 @@ class LedgerTest {
             assertThat(l.points("r")).extracting(PointRecord::transaction).containsExactly(9L, 5L);
             assertThat(l.point("r", 5)).get().extracting(PointRecord::versionId).isEqualTo("v9");
             assertThat(l.isEmpty("other")).isTrue();
+        }
+    }
+
+    /** "Is any live object locked for less than T?": only live objects count; no date counts; whole seconds compare. */
+    @Test
+    void any_live_object_locked_before_a_date() {
+        Instant at = Instant.ofEpochSecond(2_000_000_000L);
+        try (Ledger l = Ledger.open(state)) {
+            l.recordObject(obj("r/a"));
+            l.recordObject(new UploadedObject("r", "r/early", 10, "b".repeat(64), "v1", at.minusSeconds(1)));
+            l.recordObject(new UploadedObject("r", "r/undated", 10, "b".repeat(64), "v1", null));
+            l.replaceLive("r", List.of("r/a"));
+            assertThat(l.anyLiveLockedBefore("r", at)).isFalse();
+            assertThat(l.anyLiveLockedBefore("r", at.plusNanos(1))).isTrue();
+            assertThat(l.anyLiveLockedBefore("r", at.plusSeconds(1))).isTrue();
+            l.replaceLive("r", List.of("r/a", "r/early"));
+            assertThat(l.anyLiveLockedBefore("r", at)).isTrue();
+            l.replaceLive("r", List.of("r/a", "r/undated"));
+            assertThat(l.anyLiveLockedBefore("r", at.minusSeconds(100))).isTrue();
+            assertThat(l.anyLiveLockedBefore("other", at.plusSeconds(100))).isFalse();
+        }
+    }
+
+    /**
+     * A new live set in key order is written as the difference (unchanged rows keep their rowid); one out of order, with
+     * repeats, or with a key that is not ASCII is written in full; either way the set is exactly the new keys.
+     */
+    @Test
+    void live_set_is_replaced_by_its_difference() throws SQLException {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            keys.add(String.format("r/segments/%010d/x", i));
+        }
+        try (Ledger l = Ledger.open(state)) {
+            keys.forEach(k -> l.recordObject(obj(k)));
+            l.recordObject(obj("r/control/a"));
+            l.recordObject(obj("r/\u00e9t\u00e9"));
+            l.replaceLive("r", keys);
+            long kept = liveRowid("r/segments/0000000007/x");
+            List<String> next = new ArrayList<>(List.of("r/control/a"));
+            next.addAll(keys.subList(3, 2500));
+            l.replaceLive("r", next);
+            assertThat(liveKeys(l)).containsExactlyElementsOf(next);
+            assertThat(liveRowid("r/segments/0000000007/x")).as("an unchanged key is not written again").isEqualTo(kept);
+            List<String> shuffled = new ArrayList<>(keys.subList(0, 10));
+            java.util.Collections.reverse(shuffled);
+            shuffled.add(shuffled.get(0));
+            l.replaceLive("r", shuffled);
+            assertThat(liveKeys(l)).containsExactlyElementsOf(keys.subList(0, 10));
+            l.replaceLive("r", List.of("r/control/a", "r/\u00e9t\u00e9"));
+            assertThat(liveKeys(l)).containsExactlyInAnyOrder("r/control/a", "r/\u00e9t\u00e9");
+            l.replaceLive("r", List.of());
+            assertThat(liveKeys(l)).isEmpty();
+        }
+    }
+
+    private static List<String> liveKeys(Ledger l) {
+        return l.liveObjects("r").stream().map(UploadedObject::key).toList();
+    }
+
+    private long liveRowid(String key) throws SQLException {
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + state.resolve(Ledger.FILE_NAME));
+             var ps = c.prepareStatement("SELECT rowid FROM live WHERE repo = 'r' AND key = ?")) {
+            ps.setString(1, key);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
         }
     }
 
@@ -133,6 +201,35 @@ class LedgerTest {
             assertThat(c.known("s")).containsExactly(Map.entry(1L, seg(1, 'f', 1)));
             c.remember("r", 6, List.of());
             assertThat(c.known("r")).isEmpty();
+        }
+    }
+
+    /**
+     * The catalog's copy in memory answers the next pass and finds what changed; what it writes is what a new process
+     * reads from the database (a fingerprint-only change, a new SHA-256, a segment gone and one added), and forget drops
+     * the copy with the rows.
+     */
+    @Test
+    void segment_catalog_in_memory_agrees_with_the_database() {
+        List<KnownSegment> first = List.of(seg(1, 'a', 1), seg(2, 'b', 1), seg(3, 'c', 1));
+        List<KnownSegment> second = List.of(seg(1, 'a', 1), seg(2, 'b', 7), seg(3, 'e', 1), seg(5, 'f', 1));
+        try (Ledger l = Ledger.open(state)) {
+            SegmentCatalog c = l.segmentCatalog();
+            c.remember("r", 3, first);
+            assertThat(c.known("r").values()).containsExactlyElementsOf(first);
+            c.remember("r", 5, second);
+            assertThat(c.known("r").values()).containsExactlyElementsOf(second);
+        }
+        try (Ledger l = Ledger.open(state)) {
+            SegmentCatalog c = l.segmentCatalog();
+            assertThat(c.known("r").values()).as("read back by a new process").containsExactlyElementsOf(second);
+            c.remember("r", 6, List.of(seg(1, 'a', 1)));
+            l.forget("r");
+            assertThat(c.known("r")).isEmpty();
+            assertThat(c.knownTransaction("r")).isEmpty();
+        }
+        try (Ledger l = Ledger.open(state)) {
+            assertThat(l.segmentCatalog().known("r")).isEmpty();
         }
     }
 

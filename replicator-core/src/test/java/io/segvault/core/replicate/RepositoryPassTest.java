@@ -126,15 +126,7 @@ class RepositoryPassTest {
     void a_segment_rewritten_in_place_after_a_nothing_new_pass_is_still_reported() throws IOException {
         pass.run(REPO, fake.dir());
         pass.run(REPO, fake.dir());
-        Path four = fake.segmentPath(4);
-        FileTime before = Files.getLastModifiedTime(four);
-        try (RandomAccessFile file = new RandomAccessFile(four.toFile(), "rw")) {
-            file.seek(100);
-            int b = file.read();
-            file.seek(100);
-            file.write(b ^ 0xff);
-        }
-        Files.setLastModifiedTime(four, FileTime.fromMillis(before.toMillis() + 2000));
+        rewriteInPlace(4);
 
         pass.run(REPO, fake.dir());
 
@@ -228,6 +220,59 @@ class RepositoryPassTest {
         assertThat(ledger.events(REPO, 10)).as("the agent's own point is not foreign").isEmpty();
         assertThat(catalog.list(REPO)).hasSize(2).allMatch(PointRef::consistent);
         assertThat(ledger.points(REPO)).extracting(io.segvault.core.ledger.PointRecord::transaction).containsExactly(62L, 60L);
+    }
+
+    /**
+     * A commit pass takes each unchanged segment's entry from the previous point (no offsite lookup), in the process that
+     * wrote that point and, read back through the chain, in a new one; a segment rewritten under the same number is not
+     * taken from it but uploaded, and its new entry is what the point names.
+     */
+    @Test
+    void unchanged_segments_take_the_previous_points_entries_and_a_rewritten_one_is_uploaded() throws IOException {
+        pass.run(REPO, fake.dir());
+        rewriteInPlace(4);
+        fake.dataSegment(11, 2, 1000);
+        fake.commit(12, LongStream.rangeClosed(0, 11).boxed().toList());
+
+        SyncResult r = pass.run(REPO, fake.dir());
+
+        PointCatalog catalog = new PointCatalog(store, LAYOUT);
+        var p10 = catalog.read(catalog.select(REPO, "10", null, clock.instant()));
+        var p12 = catalog.read(catalog.select(REPO, "12", null, clock.instant()));
+        long kept = p12.segments().stream().filter(p10.segments()::contains).count();
+        assertThat(kept).as("segments 0-10 but 4").isEqualTo(10);
+        assertThat(skipped("point")).isEqualTo(kept);
+        var old4 = p10.segments().stream().filter(s -> s.n() == 4).findFirst().orElseThrow();
+        var new4 = p12.segments().stream().filter(s -> s.n() == 4).findFirst().orElseThrow();
+        assertThat(new4.sha256()).isNotEqualTo(old4.sha256());
+        assertThat(store.head(LAYOUT.repoPrefix(REPO) + new4.key(), new4.versionId()).sha256()).isEqualTo(new4.sha256());
+        assertThat(r.objectsUploaded()).as("segment 4, segment 11, the commit's segment and control files").isGreaterThan(2);
+
+        pass = newPass(); // a new process: the previous point is read back through the chain
+        fake.dataSegment(13, 2, 1000);
+        fake.commit(14, LongStream.rangeClosed(0, 13).boxed().toList());
+        pass.run(REPO, fake.dir());
+        var p14 = catalog.read(catalog.select(REPO, "14", null, clock.instant()));
+        assertThat(skipped("point") - kept).isEqualTo(p14.segments().stream().filter(p12.segments()::contains).count())
+                .isGreaterThanOrEqualTo(11);
+    }
+
+    /** Flips one byte of segment {@code n} and moves its modification time, as a rewrite outside borg would. */
+    private void rewriteInPlace(long n) throws IOException {
+        Path segment = fake.segmentPath(n);
+        FileTime before = Files.getLastModifiedTime(segment);
+        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+            file.seek(100);
+            int b = file.read();
+            file.seek(100);
+            file.write(b ^ 0xff);
+        }
+        Files.setLastModifiedTime(segment, FileTime.fromMillis(before.toMillis() + 2000));
+    }
+
+    private double skipped(String layer) {
+        var c = meters.registry().find(Meters.SKIPPED_OBJECTS).tag("layer", layer).counter();
+        return c == null ? 0 : c.count();
     }
 
     private RepositoryPass newPass() {

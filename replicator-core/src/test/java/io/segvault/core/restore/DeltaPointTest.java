@@ -271,6 +271,37 @@ class DeltaPointTest {
                 .isFalse();
     }
 
+    /**
+     * The encoder's choice is the byte rule (a delta when it is at most a quarter of the checkpoint), whether it decided
+     * from the entry count alone (small deltas: the checkpoint is not encoded) or by encoding both.
+     */
+    @Test
+    void the_choice_of_delta_or_checkpoint_follows_the_sizes_of_both_encodings() {
+        PointEncoder enc = new PointEncoder(store, layout);
+        RestorePoint c = full(400, null, range(0, 399));
+        PointEncoder.Encoded e = enc.encode(c);
+        var link = put(e.bytes(), 400);
+        enc.written(e, layout.point(REPO, 400, link.sha256()), link.sha256());
+        int deltas = 0;
+        int checkpoints = 0;
+        for (int rewritten = 0; rewritten <= 400; rewritten += 8) {
+            int k = rewritten;
+            RestorePoint base = full(401, link, range(0, 400));
+            RestorePoint next = new RestorePoint(3, REPO, ID, 401, Instant.EPOCH, 1000, link,
+                    base.segments().stream().map(x -> x.n() < k ? seg(x.n(), "x") : x).toList(), base.control(), false);
+            long deltaBytes = ManifestCodec.encode(PointDeltas.diff(c, next)).length;
+            long checkpointBytes = ManifestCodec.encode(next).length;
+            PointEncoder.Encoded chosen = enc.encode(next);
+            assertThat(chosen.stored().delta()).as("%d rewritten: delta %d bytes, checkpoint %d", k, deltaBytes, checkpointBytes)
+                    .isEqualTo(deltaBytes <= checkpointBytes / 4);
+            assertThat((long) chosen.bytes().length).isEqualTo(chosen.stored().delta() ? deltaBytes : checkpointBytes);
+            deltas += chosen.stored().delta() ? 1 : 0;
+            checkpoints += chosen.stored().delta() ? 0 : 1;
+        }
+        assertThat(deltas).as("both choices were made").isPositive();
+        assertThat(checkpoints).isPositive();
+    }
+
     @Test
     void gc_keeps_the_points_a_kept_delta_depends_on_back_to_its_checkpoint() {
         RestorePoint c1 = full(1, null, List.of(0L));
