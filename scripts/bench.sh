@@ -18,6 +18,7 @@
 #   BENCH_MAX_UPLOAD_GIB refuse to start when the planned upload is larger (12): every object stays locked
 #   BENCH_PULL           1: also run bench/pull-mode.sh (pull mode over SFTP: BENCH_SMALL_MIB, BENCH_ROUNDS, BENCH_COMMITS)
 #   BENCH_SCALE_SIZES    segment counts of the scale scenario S6 (bench/scale.sh; "10000 50000"; --quick: "1000 2000")
+#   BENCH_S6_DAEMON_COMMITS  commits of 100 KiB whose daemon pass S6 times at each size (10)
 #   BENCH_SCALE          1: the full run also runs S6 (--scale runs S6 alone: no S1-S4, limits or pull mode, the
 #                        generated part of the doc is left alone, the table goes to $BENCH_OUT/scale.md)
 # Other settings: BENCH_WORK (/tmp/segvault-bench), BENCH_OUT (bench/results), BENCH_DOC (docs/benchmarks.md;
@@ -52,6 +53,7 @@ done
 SCALE_SIZES=${BENCH_SCALE_SIZES:-10000 50000}
 BIG_MIB=${BENCH_BIG_MIB:-960} SMALL_MIB=${BENCH_SMALL_MIB:-256} MANY_SEGMENTS=${BENCH_MANY_SEGMENTS:-10000}
 ROUNDS=${BENCH_ROUNDS:-3} COMMITS=${BENCH_COMMITS:-20} DAEMON_PASSES=${BENCH_DAEMON_PASSES:-10}
+S6_DAEMON_COMMITS=${BENCH_S6_DAEMON_COMMITS:-10}
 WORK=${BENCH_WORK:-/tmp/segvault-bench} OUT=${BENCH_OUT:-$ROOT/bench/results} DOC=${BENCH_DOC:-$ROOT/docs/benchmarks.md}
 # the launcher's own default JVM options (bin/segvault), unless BENCH_SEGVAULT_JAVA_OPTS says otherwise
 LAUNCHER_OPTS=$(sed -n 's/^default_opts="\(.*\)"$/\1/p' "$ROOT/bin/segvault")

@@ -42,6 +42,7 @@ public final class PointCatalog {
     private final long maxPointBytes;
     /** Per point version (immutable), what its bytes say; bounded, so memory does not grow with the history. */
     private final Cache<String, PointChain.Facts> facts = Caffeine.newBuilder().maximumSize(100_000).build();
+    private final DecodedPoints decoded = new DecodedPoints();
     /** Per repository, the consistent points of the newest listing by transaction and SHA-256. */
     private final Map<String, Map<String, PointRef>> lastChain = new ConcurrentHashMap<>();
     /** The last full point materialized (a chain walked oldest first materializes each delta from its base). */
@@ -204,6 +205,10 @@ public final class PointCatalog {
      * @throws ManifestException when the version is larger than {@code limit} bytes
      */
     Decoded decode(String key, String versionId, long limit, String repo) {
+        return decoded.get(key, versionId, () -> decodeOnce(key, versionId, limit, repo));
+    }
+
+    private Decoded decodeOnce(String key, String versionId, long limit, String repo) {
         MessageDigest digest = ManifestCodec.sha256Digest();
         try (InputStream raw = store.get(key, versionId, 0, -1);
              BoundedDigestStream in = new BoundedDigestStream(raw, digest, limit, key, versionId)) {
