@@ -134,7 +134,10 @@ export RCLONE_CONFIG=/dev/null RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_P
   RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY
 # segvault as users run it: the launcher, with its class-data-sharing archive (the product default) kept in this
 # run's own cache directory; cds_warmup records the archives before anything is timed
-SV=(env SEGVAULT_JAR="$JAR" SEGVAULT_JAVA_OPTS="${SEGVAULT_JAVA_OPTS[*]}" SEGVAULT_CDS_DIR="$WORK/cds" "$ROOT/bin/segvault")
+SV=(env SEGVAULT_JAR="$JAR" SEGVAULT_CDS_DIR="$WORK/cds" "$ROOT/bin/segvault")
+# options given: exactly those; else the launcher's own (default_opts, plus what it adds for the Java it picks)
+[ -z "${BENCH_SEGVAULT_JAVA_OPTS+set}" ] || SV=(env SEGVAULT_JAR="$JAR" SEGVAULT_JAVA_OPTS="${SEGVAULT_JAVA_OPTS[*]}" \
+  SEGVAULT_CDS_DIR="$WORK/cds" "$ROOT/bin/segvault")
 AWS_CP=("$AWS" --endpoint-url "$ENDPOINT" s3 cp --recursive --only-show-errors --no-progress)
 RCLONE_COMMON=(--s3-no-check-bucket)
 RCLONE=(rclone copy --transfers 4 --s3-upload-concurrency 4 --s3-chunk-size 16M "${RCLONE_COMMON[@]}")

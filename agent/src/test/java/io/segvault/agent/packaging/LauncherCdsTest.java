@@ -326,7 +326,8 @@ class LauncherCdsTest {
 
         assertThat(second.stdoutLines()).containsExactly("-Xlog:aot=off", "-Xlog:cds=off",
                 "-XX:AOTCache=" + cacheFile, "-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000",
-                "-XX:Tier4CompileThreshold=20000", "-jar", jar.toRealPath().toString(), "sync");
+                "-XX:Tier4CompileThreshold=20000", "-XX:CompileCommand=quiet", "-XX:CompileCommand=MemLimit,*.*,16m", "-jar",
+                jar.toRealPath().toString(), "sync");
         assertThat(Files.readAllLines(calls)).containsExactly("run");
         try (Stream<Path> files = Files.list(cache)) {
             assertThat(files).as("no temporary file or configuration left").containsExactly(cacheFile);
