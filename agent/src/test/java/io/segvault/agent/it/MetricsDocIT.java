@@ -83,7 +83,7 @@ class MetricsDocIT {
             Scrape scrape = daemon.scrape();
             assertThat(scrape.value("segvault_tamper_events_total", "repo", "beta", "kind", "SEGMENT_VANISHED")).isPresent();
             assertThat(scrape.value("segvault_drill_runs_total", "repo", "alpha", "outcome", "ok")).isPresent();
-            assertThat(scrape.value("segvault_upload_skipped_total", "layer", "cache")).isPresent();
+            assertThat(scrape.value("segvault_upload_skipped_total", "layer", "point")).as("unchanged segments of the second commit").isPresent();
             assertThat(scrape.value("segvault_retention_extensions_total", "outcome", "ok")).isPresent();
         }
     }
