@@ -101,6 +101,25 @@ class LauncherTest {
     }
 
     @Test
+    void extra_java_opts_are_added_to_the_defaults_or_to_java_opts() throws IOException {
+        // the systemd units add -XX:+ExitOnOutOfMemoryError this way and keep the launcher's collector and heap options
+        Path launcher = install(tmp.resolve("opt/segvault"));
+        String jar = real(tmp.resolve("opt/segvault/lib/segvault.jar"));
+        Map<String, String> env = env(JAVA_17);
+        env.put("SEGVAULT_JAVA_OPTS_EXTRA", "-XX:+ExitOnOutOfMemoryError  -Xmx512m");
+
+        ProjectFiles.Run r = launch(launcher, env, "status");
+
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000",
+                "-XX:Tier4CompileThreshold=20000", "-XX:+ExitOnOutOfMemoryError", "-Xmx512m", "-jar", jar, "status");
+
+        env.put("SEGVAULT_JAVA_OPTS", "-Xmx1g");
+        assertThat(launch(launcher, env, "status").stdoutLines())
+                .containsExactly("-Xmx1g", "-XX:+ExitOnOutOfMemoryError", "-Xmx512m", "-jar", jar, "status");
+    }
+
+    @Test
     void the_exit_code_of_segvault_is_the_launchers_exit_code() throws IOException {
         Path launcher = install(tmp.resolve("opt/segvault"));
         Map<String, String> env = env(JAVA_17);

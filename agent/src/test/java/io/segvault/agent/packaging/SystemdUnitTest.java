@@ -60,6 +60,8 @@ class SystemdUnitTest {
         assertThat(section(witness, "Service").get("ExecStart")).containsExactly("/usr/bin/segvault witness --config "
                 + "/etc/segvault/witness.yaml");
         assertThat(witness).contains("ConditionPathExists=/etc/segvault/witness.yaml", "NoNewPrivileges=yes");
+        assertThat(section(witness, "Service").get("Environment")).contains("SEGVAULT_JAVA_OPTS_EXTRA=-XX:+ExitOnOutOfMemoryError")
+                .noneMatch(e -> e.contains("SEGVAULT_JAVA_OPTS="));
     }
 
     @Test
@@ -91,7 +93,9 @@ class SystemdUnitTest {
         assertThat(one("ExecStart")).matches("/usr/bin/segvault run --config /etc/segvault/agent\\.yaml( --grace \\S+)?");
         assertThat(one("Restart")).isEqualTo("on-failure");
         assertThat(one("EnvironmentFile")).isEqualTo("-/etc/segvault/aws.env");
-        assertThat(service.get("Environment")).anyMatch(e -> e.contains("SEGVAULT_JAVA_OPTS=-Xmx256m"));
+        // added to the launcher's defaults (heap bound, serial collector, C2 limit), never replacing them
+        assertThat(service.get("Environment")).contains("SEGVAULT_JAVA_OPTS_EXTRA=-XX:+ExitOnOutOfMemoryError")
+                .noneMatch(e -> e.startsWith("SEGVAULT_JAVA_OPTS=") || e.startsWith("\"SEGVAULT_JAVA_OPTS="));
     }
 
     @Test
