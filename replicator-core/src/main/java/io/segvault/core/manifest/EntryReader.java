@@ -64,7 +64,8 @@ final class EntryReader extends StdDeserializer<RestorePoint.SegmentEntry> {
             notes.keyAbsentAt = at;
             notes.firstKeyAbsent = n;
         }
-        return new RestorePoint.SegmentEntry(n, key != null ? key : ManifestCodec.segmentKey(n, sha), size, sha, versionId);
+        return key != null ? new RestorePoint.SegmentEntry(n, key, size, sha, versionId)
+                : RestorePoint.SegmentEntry.ofDerivedKey(n, size, sha, versionId);
     }
 
     private static long number(JsonParser p, DeserializationContext ctxt, JsonToken t, String name) throws IOException {

@@ -71,6 +71,16 @@ public record RestorePoint(int formatVersion, String repo, String repoId, long t
          * @param versionId the object version the point pins
          */
         public SegmentEntry(long n, String key, long size, String sha256, String versionId) {
+            this(n, size, sha256, versionId, key != null && sha256 != null && key.equals(ManifestCodec.segmentKey(n, sha256)) ? null
+                    : Objects.requireNonNull(key, () -> "key of segment entry " + n));
+        }
+
+        /** An entry whose key is {@code segments/<n>/<sha256>} (format 3 leaves it out), without spelling that key. */
+        public static SegmentEntry ofDerivedKey(long n, long size, String sha256, String versionId) {
+            return new SegmentEntry(n, size, Objects.requireNonNull(sha256, () -> "sha256 of segment entry " + n), versionId, null);
+        }
+
+        private SegmentEntry(long n, long size, String sha256, String versionId, String key) {
             this.n = n;
             this.size = size;
             this.versionId = versionId;
@@ -81,10 +91,7 @@ public record RestorePoint(int formatVersion, String repo, String repoId, long t
             this.sha3 = hex ? Long.parseUnsignedLong(sha256, 48, 64, 16) : 0;
             this.shaText = hex ? null : sha256;
             this.hex = hex;
-            this.key = key != null && sha256 != null && key.equals(ManifestCodec.segmentKey(n, sha256)) ? null : key;
-            if (key == null) {
-                throw new NullPointerException("key of segment entry " + n);
-            }
+            this.key = key;
         }
 
         @JsonProperty("n")
@@ -120,6 +127,11 @@ public record RestorePoint(int formatVersion, String repo, String repoId, long t
             }
             return Long.parseUnsignedLong(hex, 0, 16, 16) == sha0 && Long.parseUnsignedLong(hex, 16, 32, 16) == sha1
                     && Long.parseUnsignedLong(hex, 32, 48, 16) == sha2 && Long.parseUnsignedLong(hex, 48, 64, 16) == sha3;
+        }
+
+        /** Whether the SHA-256 is 64 lower-case hex digits (else {@link #sha256()} is the text as read). */
+        public boolean hexSha256() {
+            return hex;
         }
 
         /** Whether the key is the one derived from n and the SHA-256 (format 3 leaves it out). */

@@ -54,6 +54,17 @@ class ManifestCodecTest {
     }
 
     @Test
+    void an_entry_built_with_its_derived_key_equals_one_read_with_it_spelled_out() {
+        RestorePoint.SegmentEntry spelled = new RestorePoint.SegmentEntry(3, "segments/0000000003/" + SHA, 100, SHA, "v3");
+        RestorePoint.SegmentEntry derived = RestorePoint.SegmentEntry.ofDerivedKey(3, 100, SHA, "v3");
+        assertThat(derived).isEqualTo(spelled);
+        assertThat(derived.key()).isEqualTo(spelled.key()).isEqualTo("segments/0000000003/" + SHA);
+        assertThat(derived.derivedKey()).isTrue();
+        assertThat(new RestorePoint.SegmentEntry(3, "segments/0000000003/" + SHA + "~0123456789abcdef", 100, SHA, "v3").derivedKey())
+                .isFalse();
+    }
+
+    @Test
     void other_repository_or_format_is_refused() {
         byte[] ok = ManifestCodec.encode(point("segments/0000000003/" + SHA));
         assertThatThrownBy(() -> ManifestCodec.decodePoint(ok, "src", "other", layout)).hasMessageContaining("belongs to repository r");
