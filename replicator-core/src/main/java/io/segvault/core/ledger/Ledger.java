@@ -29,6 +29,8 @@ public final class Ledger implements AutoCloseable {
 
     public static final int FORMAT_VERSION = 1;
     public static final String FILE_NAME = "ledger.db";
+    /** Name prefix in the meta table of the point about to be put, per repository. */
+    private static final String INTENT = "point-intent/";
 
     private final Sql sql;
     private final ObjectTable objects;
@@ -111,6 +113,31 @@ public final class Ledger implements AutoCloseable {
     /** Pins {@code repo} to the Borg repository id the agent wrote its points (or claimed the name) for. */
     public synchronized void recordPin(String repo, String repoId) {
         objects.recordPin(repo, repoId);
+    }
+
+    /**
+     * What the point about to be put for {@code repo} is: its transaction and the SHA-256 of its bytes, flushed before the
+     * put, so that a process stopped between the put and {@link #recordPointWritten} can tell its own point from anyone
+     * else's by those bytes (the SHA-256 this agent computed, not anything read from the bucket).
+     */
+    public synchronized void recordPointIntent(String repo, long transaction, String sha256) {
+        sql.update("INSERT OR REPLACE INTO meta VALUES (?, ?)", ps -> {
+            ps.setString(1, INTENT + repo);
+            ps.setString(2, transaction + " " + sha256);
+        });
+    }
+
+    /** The point last about to be put for {@code repo} ({@link #recordPointIntent}), whether or not it was recorded. */
+    public synchronized Optional<PointIntent> pointIntent(String repo) {
+        String v = sql.query("SELECT value FROM meta WHERE name = ?", ps -> ps.setString(1, INTENT + repo),
+                rs -> rs.next() ? rs.getString(1) : null);
+        int space = v == null ? -1 : v.indexOf(' ');
+        return space < 0 ? Optional.empty()
+                : Optional.of(new PointIntent(Long.parseLong(v.substring(0, space)), v.substring(space + 1)));
+    }
+
+    /** A point about to be put: its transaction and the SHA-256 of its bytes. */
+    public record PointIntent(long transaction, String sha256) {
     }
 
     /** The Borg repository id {@code repo} is pinned to, if any. */

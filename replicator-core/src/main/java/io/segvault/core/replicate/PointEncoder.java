@@ -121,6 +121,16 @@ public final class PointEncoder {
         return previous == null ? List.of() : base(repo, previous).map(w -> w.full.segments()).orElse(List.of());
     }
 
+    /** Whether the bucket's consistent chain holds the point version of transaction {@code t} whose bytes hash to {@code sha256}. */
+    public boolean chainHolds(String repo, long t, String sha256) {
+        try {
+            return catalog.chain(repo).stream().anyMatch(p -> p.transaction() == t && sha256.equals(p.sha256()));
+        } catch (RuntimeException e) {
+            LOG.info("{}: the chain cannot be listed ({})", repo, e.toString());
+            return false;
+        }
+    }
+
     /** Records that {@code encoded} was written (or adopted) at {@code key} with bytes hashing to {@code sha256}. */
     public void written(Encoded encoded, String key, String sha256) {
         List<String> chain = new ArrayList<>();

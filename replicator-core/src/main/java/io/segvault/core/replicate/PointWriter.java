@@ -65,8 +65,17 @@ public final class PointWriter {
 
     /** The point this agent recorded last before transaction {@code t} of {@code repo}: the one a point for T names. */
     private RestorePoint.PreviousPoint previous(String repo, long t) {
-        return ledger.points(repo).stream().filter(p -> p.transaction() < t).findFirst()
+        RestorePoint.PreviousPoint recorded = ledger.points(repo).stream().filter(p -> p.transaction() < t).findFirst()
                 .map(p -> new RestorePoint.PreviousPoint(p.transaction(), p.sha256())).orElse(null);
+        Ledger.PointIntent intent = ledger.pointIntent(repo).orElse(null);
+        if (intent != null && intent.transaction() < t && (recorded == null || intent.transaction() > recorded.transaction())
+                && encoder.chainHolds(repo, intent.transaction(), intent.sha256())) {
+            // a pass of this agent put that point and was stopped before recording it (borg committed again since): the
+            // chain holds exactly the bytes it hashed before the put, so the next point follows it instead of forking
+            LOG.info("{}: following restore point {} written by an earlier, interrupted pass", repo, intent.transaction());
+            return new RestorePoint.PreviousPoint(intent.transaction(), intent.sha256());
+        }
+        return recorded;
     }
 
     /** The segment entries of the point a point for {@code t} will name as previous ({@link PriorSegments}). */
@@ -115,6 +124,7 @@ public final class PointWriter {
         } else {
             reportForeignHead(repo, t, encoded);
             sha = encoded.body().sha256();
+            ledger.recordPointIntent(repo, t, sha);
             stored = writer.put(layout.point(repo, t, sha), encoded.body().source(), sha);
         }
         String key = stored.key();

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.LongStream;
@@ -220,6 +221,72 @@ class RepositoryPassTest {
         assertThat(ledger.events(REPO, 10)).as("the agent's own point is not foreign").isEmpty();
         assertThat(catalog.list(REPO)).hasSize(2).allMatch(PointRef::consistent);
         assertThat(ledger.points(REPO)).extracting(io.segvault.core.ledger.PointRecord::transaction).containsExactly(62L, 60L);
+    }
+
+    /**
+     * As above, but borg commits again before the next pass (KillStormIT found it): the next point is for a later
+     * transaction, so there is nothing to adopt under its own; it must follow the unrecorded point (which the ledger's
+     * flushed intent names by the SHA-256 this agent computed) instead of naming the recorded one and forking the chain.
+     */
+    @Test
+    void a_point_written_but_not_recorded_before_a_stop_is_followed_after_borg_commits_again() throws IOException {
+        for (int n = 11; n < 60; n++) {
+            fake.dataSegment(n, 2, 1000);
+        }
+        fake.commit(60, LongStream.range(0, 60).boxed().toList());
+        pass.run(REPO, fake.dir());
+        ledger.close();
+        Path before = tmp.resolve("state-before-62");
+        try (var files = Files.list(tmp.resolve("state"))) {
+            Files.createDirectories(before);
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, before.resolve(f.getFileName()));
+            }
+        }
+        ledger = Ledger.open(tmp.resolve("state"));
+        pass = newPass();
+        fake.dataSegment(61, 2, 1000);
+        fake.commit(62, LongStream.rangeClosed(0, 61).boxed().toList());
+        assertThat(pass.run(REPO, fake.dir()).pointWritten()).isTrue();
+        PointCatalog catalog = new PointCatalog(store, LAYOUT);
+        PointRef p62 = catalog.select(REPO, "62", null, clock.instant());
+        ledger.close();
+        ledger = Ledger.open(before); // stopped after putting point 62, before recording it: only the intent was flushed
+        ledger.recordPointIntent(REPO, 62, p62.sha256());
+        pass = newPass();
+        fake.dataSegment(63, 2, 1000);
+        fake.commit(64, LongStream.rangeClosed(0, 63).boxed().toList());
+
+        assertThat(pass.run(REPO, fake.dir()).pointWritten()).isTrue();
+
+        assertThat(ledger.events(REPO, 10)).as("the agent's own point is not foreign").isEmpty();
+        List<PointRef> all = new PointCatalog(store, LAYOUT).list(REPO);
+        assertThat(all).extracting(PointRef::transaction).containsExactly(64L, 62L, 60L);
+        assertThat(all).as("one chain, no fork").allMatch(PointRef::consistent);
+        assertThat(ledger.points(REPO)).extracting(io.segvault.core.ledger.PointRecord::transaction).containsExactly(64L, 60L);
+    }
+
+    /**
+     * An intent whose point never reached the bucket (stopped before the put) is not followed: the next point names the
+     * recorded one.
+     */
+    @Test
+    void an_intent_without_its_point_in_the_bucket_is_ignored() throws IOException {
+        for (int n = 11; n < 60; n++) {
+            fake.dataSegment(n, 2, 1000);
+        }
+        fake.commit(60, LongStream.range(0, 60).boxed().toList());
+        pass.run(REPO, fake.dir());
+        ledger.recordPointIntent(REPO, 62, "a".repeat(64));
+        fake.dataSegment(61, 2, 1000);
+        fake.commit(64, LongStream.rangeClosed(0, 61).boxed().toList());
+
+        assertThat(pass.run(REPO, fake.dir()).pointWritten()).isTrue();
+
+        List<PointRef> all = new PointCatalog(store, LAYOUT).list(REPO);
+        assertThat(all).extracting(PointRef::transaction).containsExactly(64L, 60L);
+        assertThat(all).allMatch(PointRef::consistent);
+        assertThat(ledger.events(REPO, 10)).isEmpty();
     }
 
     /**
