@@ -186,12 +186,10 @@ class RepositoryPassTest {
     }
 
     /**
-     * The agent stops after writing a delta point and before recording it: on the next pass (its ledger does not know the
-     * point) it adopts the point instead of reporting it as foreign and writing a second successor of the same base,
-     * which would fork the chain and leave every later point of the agent outside it.
+     * Point 60 written and recorded, a copy of the state directory taken, then point 62 written and recorded: the copy is
+     * the ledger of a pass stopped after putting point 62 and before recording it.
      */
-    @Test
-    void a_delta_point_written_but_not_recorded_before_a_stop_is_adopted() throws IOException {
+    private Path point62WithTheStateBeforeIt() throws IOException {
         for (int n = 11; n < 60; n++) {
             fake.dataSegment(n, 2, 1000);
         }
@@ -210,6 +208,17 @@ class RepositoryPassTest {
         fake.dataSegment(61, 2, 1000);
         fake.commit(62, LongStream.rangeClosed(0, 61).boxed().toList());
         assertThat(pass.run(REPO, fake.dir()).pointWritten()).isTrue();
+        return before;
+    }
+
+    /**
+     * The agent stops after writing a delta point and before recording it: on the next pass (its ledger does not know the
+     * point) it adopts the point instead of reporting it as foreign and writing a second successor of the same base,
+     * which would fork the chain and leave every later point of the agent outside it.
+     */
+    @Test
+    void a_delta_point_written_but_not_recorded_before_a_stop_is_adopted() throws IOException {
+        Path before = point62WithTheStateBeforeIt();
         PointCatalog catalog = new PointCatalog(store, LAYOUT);
         assertThat(catalog.readStored(catalog.select(REPO, "62", null, clock.instant())).delta()).isTrue();
         ledger.close();
@@ -230,24 +239,7 @@ class RepositoryPassTest {
      */
     @Test
     void a_point_written_but_not_recorded_before_a_stop_is_followed_after_borg_commits_again() throws IOException {
-        for (int n = 11; n < 60; n++) {
-            fake.dataSegment(n, 2, 1000);
-        }
-        fake.commit(60, LongStream.range(0, 60).boxed().toList());
-        pass.run(REPO, fake.dir());
-        ledger.close();
-        Path before = tmp.resolve("state-before-62");
-        try (var files = Files.list(tmp.resolve("state"))) {
-            Files.createDirectories(before);
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(f, before.resolve(f.getFileName()));
-            }
-        }
-        ledger = Ledger.open(tmp.resolve("state"));
-        pass = newPass();
-        fake.dataSegment(61, 2, 1000);
-        fake.commit(62, LongStream.rangeClosed(0, 61).boxed().toList());
-        assertThat(pass.run(REPO, fake.dir()).pointWritten()).isTrue();
+        Path before = point62WithTheStateBeforeIt();
         PointCatalog catalog = new PointCatalog(store, LAYOUT);
         PointRef p62 = catalog.select(REPO, "62", null, clock.instant());
         ledger.close();
