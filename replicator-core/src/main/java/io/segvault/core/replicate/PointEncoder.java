@@ -121,14 +121,20 @@ public final class PointEncoder {
         return previous == null ? List.of() : base(repo, previous).map(w -> w.full.segments()).orElse(List.of());
     }
 
-    /** Whether the bucket's consistent chain holds the point version of transaction {@code t} whose bytes hash to {@code sha256}. */
-    public boolean chainHolds(String repo, long t, String sha256) {
+    /** The point version of the bucket's consistent chain at {@code point}'s transaction whose bytes hash to its SHA-256. */
+    public Optional<PointRef> chainPoint(String repo, RestorePoint.PreviousPoint point) {
         try {
-            return catalog.chain(repo).stream().anyMatch(p -> p.transaction() == t && sha256.equals(p.sha256()));
+            return catalog.chain(repo).stream()
+                    .filter(p -> p.transaction() == point.transaction() && point.sha256().equals(p.sha256())).findFirst();
         } catch (RuntimeException e) {
             LOG.info("{}: the chain cannot be listed ({})", repo, e.toString());
-            return false;
+            return Optional.empty();
         }
+    }
+
+    /** {@code previous} in full: remembered, or read back through the bucket's consistent chain; empty if neither. */
+    public Optional<RestorePoint> previousPoint(String repo, RestorePoint.PreviousPoint previous) {
+        return base(repo, previous).map(w -> w.full);
     }
 
     /** Records that {@code encoded} was written (or adopted) at {@code key} with bytes hashing to {@code sha256}. */

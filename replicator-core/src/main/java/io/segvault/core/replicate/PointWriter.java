@@ -68,14 +68,24 @@ public final class PointWriter {
         RestorePoint.PreviousPoint recorded = ledger.points(repo).stream().filter(p -> p.transaction() < t).findFirst()
                 .map(p -> new RestorePoint.PreviousPoint(p.transaction(), p.sha256())).orElse(null);
         Ledger.PointIntent intent = ledger.pointIntent(repo).orElse(null);
-        if (intent != null && intent.transaction() < t && (recorded == null || intent.transaction() > recorded.transaction())
-                && encoder.chainHolds(repo, intent.transaction(), intent.sha256())) {
-            // a pass of this agent put that point and was stopped before recording it (borg committed again since): the
-            // chain holds exactly the bytes it hashed before the put, so the next point follows it instead of forking
-            LOG.info("{}: following restore point {} written by an earlier, interrupted pass", repo, intent.transaction());
-            return new RestorePoint.PreviousPoint(intent.transaction(), intent.sha256());
+        if (intent == null || intent.transaction() >= t || recorded != null && intent.transaction() <= recorded.transaction()) {
+            return recorded;
         }
-        return recorded;
+        // a pass of this agent put that point and was stopped before recording it (borg committed again since): when the
+        // chain holds exactly the bytes it hashed before the put, it is recorded now and the next point follows it
+        RestorePoint.PreviousPoint mine = new RestorePoint.PreviousPoint(intent.transaction(), intent.sha256());
+        return encoder.chainPoint(repo, mine).map(ref -> {
+            RestorePoint full = encoder.previousPoint(repo, mine).orElse(null);
+            if (full == null) {
+                return recorded;
+            }
+            StoredObject head = reader.head(ref.key(), ref.versionId());
+            ledger.recordObject(new UploadedObject(repo, ref.key(), head.size(), ref.sha256(), ref.versionId(), head.retainUntil()));
+            ledger.recordPoint(new PointRecord(repo, ref.transaction(), ref.key(), ref.sha256(), ref.versionId(), head.lastModified(),
+                    full.segments().size(), full.totalBytes()));
+            LOG.info("{}: adopting restore point {} written by an earlier, interrupted pass", repo, ref.key());
+            return mine;
+        }).orElse(recorded);
     }
 
     /** The segment entries of the point a point for {@code t} will name as previous ({@link PriorSegments}). */

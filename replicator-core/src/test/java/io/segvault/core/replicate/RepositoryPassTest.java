@@ -255,7 +255,9 @@ class RepositoryPassTest {
         List<PointRef> all = new PointCatalog(store, LAYOUT).list(REPO);
         assertThat(all).extracting(PointRef::transaction).containsExactly(64L, 62L, 60L);
         assertThat(all).as("one chain, no fork").allMatch(PointRef::consistent);
-        assertThat(ledger.points(REPO)).extracting(io.segvault.core.ledger.PointRecord::transaction).containsExactly(64L, 60L);
+        assertThat(ledger.points(REPO)).as("the followed point is recorded as this agent's")
+                .extracting(io.segvault.core.ledger.PointRecord::transaction).containsExactly(64L, 62L, 60L);
+        assertThat(ledger.object(p62.key())).as("its object too, so its lock is kept like any live object's").isPresent();
     }
 
     /**
