@@ -261,6 +261,29 @@ class RepositoryPassTest {
     }
 
     /**
+     * A successor of the recorded point that this agent's intent does not name by its SHA-256 (someone holding the agent's
+     * credential put it first) is neither adopted nor followed: it stays a foreign head, reported as such.
+     */
+    @Test
+    void a_successor_the_intent_does_not_name_is_foreign() throws IOException {
+        Path before = point62WithTheStateBeforeIt();
+        PointRef p62 = new PointCatalog(store, LAYOUT).select(REPO, "62", null, clock.instant());
+        ledger.close();
+        ledger = Ledger.open(before); // point 62 is in the bucket, but this ledger was about to put other bytes
+        ledger.recordPointIntent(REPO, 62, "b".repeat(64));
+        pass = newPass();
+        fake.dataSegment(63, 2, 1000);
+        fake.commit(64, LongStream.rangeClosed(0, 63).boxed().toList());
+
+        assertThat(pass.run(REPO, fake.dir()).pointWritten()).isTrue();
+
+        assertThat(ledger.events(REPO, 10)).as("the head it did not write is reported").isNotEmpty();
+        assertThat(ledger.points(REPO)).extracting(io.segvault.core.ledger.PointRecord::transaction).containsExactly(64L, 60L);
+        assertThat(ledger.object(p62.key())).isEmpty();
+        assertThat(new PointCatalog(store, LAYOUT).chain(REPO)).extracting(PointRef::transaction).containsExactly(62L, 60L);
+    }
+
+    /**
      * An intent whose point never reached the bucket (stopped before the put) is not followed: the next point names the
      * recorded one.
      */
