@@ -129,11 +129,6 @@ public record RestorePoint(int formatVersion, String repo, String repoId, long t
                     && Long.parseUnsignedLong(hex, 32, 48, 16) == sha2 && Long.parseUnsignedLong(hex, 48, 64, 16) == sha3;
         }
 
-        /** Whether the SHA-256 is 64 lower-case hex digits (else {@link #sha256()} is the text as read). */
-        public boolean hexSha256() {
-            return hex;
-        }
-
         /** Whether the key is the one derived from n and the SHA-256 (format 3 leaves it out). */
         public boolean derivedKey() {
             return key == null;

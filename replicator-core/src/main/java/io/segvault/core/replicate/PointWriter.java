@@ -63,7 +63,10 @@ public final class PointWriter {
         return ledger.point(repo, t).isPresent();
     }
 
-    /** The point this agent recorded last before transaction {@code t} of {@code repo}: the one a point for T names. */
+    /**
+     * The point this agent recorded last before transaction {@code t} of {@code repo}, or the later one it put and did not
+     * record (adopted here): the one a point for T names.
+     */
     private RestorePoint.PreviousPoint previous(String repo, long t) {
         RestorePoint.PreviousPoint recorded = ledger.points(repo).stream().filter(p -> p.transaction() < t).findFirst()
                 .map(p -> new RestorePoint.PreviousPoint(p.transaction(), p.sha256())).orElse(null);
