@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 20: a repository of 200,000 segments under the launcher's heap ({@code -Xmx256m -XX:+UseSerialGC}, the upload
+ * Issue 20: a repository of 200,000 segments under the launcher's heap ({@code -Xmx256m -XX:+UseSerialGC -XX:NewRatio=9}, the upload
  * part buffers the S3 store keeps at the defaults held as ballast during a sync: {@link ScaleRun#PART_BUFFERS}). Each step runs in its own JVM through {@link ScaleRun}: the initial
  * sync, a pass with nothing new, a pass after one more committed transaction, and a restore of the newest point, which
  * must give back the repository byte for byte. {@code -Dscale.segments=N} changes the size (200,000 by default: 10 to
@@ -53,7 +53,8 @@ class ScaleHeapIT {
     /** Runs one step in a JVM with the launcher's heap; fails on a non-zero exit (an OutOfMemoryError exits 3). */
     private static void step(String name, Object... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
-                "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Dscale.histogram=" + Boolean.getBoolean("scale.histogram"),
+                "-XX:+UseSerialGC", "-XX:NewRatio=9", "-XX:+ExitOnOutOfMemoryError",
+                "-Dscale.histogram=" + Boolean.getBoolean("scale.histogram"),
                 "-Dscale.ballastMiB=" + Long.getLong("scale.ballastMiB", 64),
                 "-cp", System.getProperty("java.class.path"), ScaleRun.class.getName()));
         for (Object a : args) {

@@ -114,7 +114,7 @@ class LauncherCdsTest {
 
         assertThat(second.exit()).as(second.stderr()).isZero();
         assertThat(second.stdoutLines()).containsExactly("-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                "-XX:SharedArchiveFile=" + archive, "-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000", "-XX:Tier4CompileThreshold=20000", "-jar", jar.toRealPath().toString(), "sync", "--config", "a.yaml");
+                "-XX:SharedArchiveFile=" + archive, "-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000", "-XX:Tier4CompileThreshold=20000", "-XX:NewRatio=9", "-jar", jar.toRealPath().toString(), "sync", "--config", "a.yaml");
         assertThat(Files.readAllLines(calls)).as("no version probe once the archive exists").containsExactly("run");
         assertThat(archives()).containsExactly(archive);
     }
@@ -167,7 +167,7 @@ class LauncherCdsTest {
         ProjectFiles.Run r = launch(env, "status");
 
         assertThat(r.exit()).as(r.stderr()).isZero();
-        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000", "-XX:Tier4CompileThreshold=20000", "-jar", jar.toRealPath().toString(), "status");
+        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000", "-XX:Tier4CompileThreshold=20000", "-XX:NewRatio=9", "-jar", jar.toRealPath().toString(), "status");
         assertThat(cache).doesNotExist();
     }
 
@@ -194,7 +194,7 @@ class LauncherCdsTest {
 
         assertThat(r.exit()).isZero();
         assertThat(r.stderr()).isEmpty();
-        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000", "-XX:Tier4CompileThreshold=20000", "-jar", jar.toRealPath().toString(), "status");
+        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000", "-XX:Tier4CompileThreshold=20000", "-XX:NewRatio=9", "-jar", jar.toRealPath().toString(), "status");
     }
 
     @Test
@@ -326,7 +326,7 @@ class LauncherCdsTest {
 
         assertThat(second.stdoutLines()).containsExactly("-Xlog:aot=off", "-Xlog:cds=off",
                 "-XX:AOTCache=" + cacheFile, "-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000",
-                "-XX:Tier4CompileThreshold=20000", "-XX:CompileCommand=quiet", "-XX:CompileCommand=MemLimit,*.*,16m", "-jar",
+                "-XX:Tier4CompileThreshold=20000", "-XX:NewRatio=9", "-XX:CompileCommand=quiet", "-XX:CompileCommand=MemLimit,*.*,16m", "-jar",
                 jar.toRealPath().toString(), "sync");
         assertThat(Files.readAllLines(calls)).containsExactly("run");
         try (Stream<Path> files = Files.list(cache)) {
@@ -517,7 +517,7 @@ class LauncherCdsTest {
 
     private String[] plainJava(String command) throws IOException {
         return new String[] {"-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000",
-            "-XX:Tier4CompileThreshold=20000", "-jar", jar.toRealPath().toString(), command};
+            "-XX:Tier4CompileThreshold=20000", "-XX:NewRatio=9", "-jar", jar.toRealPath().toString(), command};
     }
 
     /** Gives PATH to user nobody, as root can; fails (not skips) where the tests do not run as root. */

@@ -47,7 +47,7 @@ class LauncherTest {
 
         assertThat(r.stderr()).isEmpty();
         assertThat(r.exit()).isZero();
-        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000", "-XX:Tier4CompileThreshold=20000", "-jar", real(tmp.resolve("opt/segvault/lib/segvault.jar")),
+        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000", "-XX:Tier4CompileThreshold=20000", "-XX:NewRatio=9", "-jar", real(tmp.resolve("opt/segvault/lib/segvault.jar")),
                 "run", "--config", "/etc/segvault/agent.yaml", "two words", "*");
     }
 
@@ -61,7 +61,7 @@ class LauncherTest {
         ProjectFiles.Run r = launch(link, env(JAVA_17), "status");
 
         assertThat(r.exit()).as(r.stderr()).isZero();
-        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000", "-XX:Tier4CompileThreshold=20000", "-jar", real(tmp.resolve("opt/segvault/lib/segvault.jar")), "status");
+        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000", "-XX:Tier4CompileThreshold=20000", "-XX:NewRatio=9", "-jar", real(tmp.resolve("opt/segvault/lib/segvault.jar")), "status");
     }
 
     @Test
@@ -72,7 +72,7 @@ class LauncherTest {
         ProjectFiles.Run r = launch(launcher, env(JAVA_17), "points", "--repo", "x");
 
         assertThat(r.exit()).as(r.stderr()).isZero();
-        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000", "-XX:Tier4CompileThreshold=20000", "-jar", real(jar), "points", "--repo", "x");
+        assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000", "-XX:Tier4CompileThreshold=20000", "-XX:NewRatio=9", "-jar", real(jar), "points", "--repo", "x");
     }
 
     @Test
@@ -112,7 +112,7 @@ class LauncherTest {
 
         assertThat(r.exit()).as(r.stderr()).isZero();
         assertThat(r.stdoutLines()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=15000",
-                "-XX:Tier4CompileThreshold=20000", "-XX:+ExitOnOutOfMemoryError", "-Xmx512m", "-jar", jar, "status");
+                "-XX:Tier4CompileThreshold=20000", "-XX:NewRatio=9", "-XX:+ExitOnOutOfMemoryError", "-Xmx512m", "-jar", jar, "status");
 
         env.put("SEGVAULT_JAVA_OPTS", "-Xmx1g");
         assertThat(launch(launcher, env, "status").stdoutLines())
