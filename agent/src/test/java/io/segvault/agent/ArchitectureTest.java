@@ -70,11 +70,8 @@ class ArchitectureTest {
                 .check(classes);
     }
 
-    /**
-     * The classes that may create threads and pools: the wiring (with WiringInBackground, the one thread a command's
-     * wiring is built on), and the one thread factory it uses.
-     */
-    private static final String WIRING = "io\\.segvault\\.agent\\.wiring\\.Wiring(InBackground)?";
+    /** The classes that may create threads and pools: the wiring, and the one thread factory it uses. */
+    private static final String WIRING = "io\\.segvault\\.agent\\.wiring\\.Wiring";
     private static final String THREADS = "io\\.segvault\\.core\\.util\\.(Threads|BoundedPool)";
 
     @Test

@@ -5,7 +5,6 @@ import io.segvault.agent.wiring.Preflight;
 import io.segvault.agent.wiring.RepoLocations;
 import io.segvault.agent.wiring.StateLock;
 import io.segvault.agent.wiring.Wiring;
-import io.segvault.agent.wiring.WiringInBackground;
 import io.segvault.agent.cli.ConfigOption;
 import io.segvault.agent.cli.DebugOption;
 import io.segvault.agent.cli.ErrorHandler;
@@ -67,20 +66,17 @@ public final class SyncCommand implements Callable<Integer> {
         AgentConfig cfg = AgentConfigLoader.load(config.file);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        // the S3 client is built while the repositories are located (in pull mode: the SSH connection)
-        try (WiringInBackground wiring = WiringInBackground.start(() -> Wiring.forConfig(cfg, registry, Clock.systemUTC()));
-             RepoLocations locations = RepoLocations.open(cfg)) {
+        try (RepoLocations locations = RepoLocations.open(cfg)) {
             Map<String, Path> repos = select(RepoResolver.resolve(cfg, locations), only, cfg);
-            return sync(cfg, repos, wiring, registry, out, err);
+            return sync(cfg, repos, out, err);
         }
     }
 
-    private int sync(AgentConfig cfg, Map<String, Path> repos, WiringInBackground wiring, SimpleMeterRegistry registry,
-                     PrintWriter out, PrintWriter err) {
+    private int sync(AgentConfig cfg, Map<String, Path> repos, PrintWriter out, PrintWriter err) {
         progress.everyNanos();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (StateLock lock = StateLock.acquire(cfg.state());
-             Wiring w = wiring.take()) {
+             Wiring w = Wiring.forConfig(cfg, registry, Clock.systemUTC())) {
             hashAhead(w, repos);
             Preflight.checkBeforeWriting(w);
             RepositoryPass pass = w.repositoryPass();
