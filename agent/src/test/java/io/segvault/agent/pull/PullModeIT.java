@@ -67,10 +67,15 @@ class PullModeIT {
         return repo;
     }
 
+    /**
+     * borg create with the archive's time given: prune's --keep-last is borg's keep-secondly, so two archives made in
+     * the same wall-clock second would count once and prune would keep an older one (it did so in CI).
+     */
     private long commit(Path repo, String archive, long seed, int generation, int megabytes) {
         Path src = tmp.resolve("src-" + seed);
         BorgFixture.generateData(src, seed, generation, megabytes);
-        borg("create", "--noctime", repo + "::" + archive, src.toString());
+        String timestamp = String.format("2026-01-01T00:%02d:00", generation);
+        borg("create", "--noctime", "--timestamp", timestamp, repo + "::" + archive, src.toString());
         return committed(repo);
     }
 

@@ -29,9 +29,11 @@ final class SessionFactory implements SftpFileSystemClientSessionInitializer {
     }
 
     private final SshSettings settings;
+    private final StrictHostKeys hostKeys;
 
-    SessionFactory(SshSettings settings) {
+    SessionFactory(SshSettings settings, StrictHostKeys hostKeys) {
         this.settings = settings;
+        this.hostKeys = hostKeys;
     }
 
     @Override
@@ -66,7 +68,7 @@ final class SessionFactory implements SftpFileSystemClientSessionInitializer {
         try {
             session.auth().verify(settings.connectTimeout());
         } catch (IOException e) {
-            String refusal = session.getAttribute(StrictHostKeys.REFUSAL);
+            String refusal = hostKeys.refusal(session);
             if (refusal != null) {
                 throw new RefusedException(target + ": " + refusal, e);
             }

@@ -110,12 +110,13 @@ public final class SftpRepositories implements RepoLocator, AutoCloseable {
         KeyIdentityProvider keys = loadKey(settings);
         client = SshClient.setUpDefaultClient();
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
-        client.setServerKeyVerifier(new StrictHostKeys(settings.knownHosts()));
+        StrictHostKeys hostKeys = new StrictHostKeys(settings.knownHosts());
+        client.setServerKeyVerifier(hostKeys);
         client.setKeyIdentityProvider(keys);
         client.setCipherFactories(gcmFirst(client.getCipherFactories()));
         client.start();
         provider = new SftpFileSystemProvider(client);
-        provider.setSftpFileSystemClientSessionInitializer(new SessionFactory(settings));
+        provider.setSftpFileSystemClientSessionInitializer(new SessionFactory(settings, hostKeys));
     }
 
     /**

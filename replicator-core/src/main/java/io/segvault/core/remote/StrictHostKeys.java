@@ -3,21 +3,25 @@ package io.segvault.core.remote;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 
 /**
  * Host key check against one {@code known_hosts} file, with no fallback: a host that is not in the file, or is there
  * with another key, or whose key is revoked, is refused, and the file is never written. The reason (host, key type and
- * the fingerprint the server presented) is left on the session for the error message.
+ * the fingerprint the server presented) is kept here for the error message, not as an attribute of the session: MINA
+ * clears a session's attributes when it has closed it, and a refused key closes it at once, so an attribute was
+ * sometimes gone before the caller read it (CI saw the refusal reported as a refused client key).
  */
 final class StrictHostKeys extends KnownHostsServerKeyVerifier {
 
-    /** Why the host key was refused, set on the session that presented it. */
-    static final AttributeKey<String> REFUSAL = new AttributeKey<>();
+    /** Why the host key was refused, by the session that presented it (weak keys: a closed session goes away). */
+    private final Map<ClientSession, String> refusals = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final Path file;
 
@@ -53,8 +57,13 @@ final class StrictHostKeys extends KnownHostsServerKeyVerifier {
         return refuseModified(session, remoteAddress, entry, expected, actual);
     }
 
-    private static void refuse(ClientSession session, String reason) {
-        session.setAttribute(REFUSAL, reason);
+    private void refuse(ClientSession session, String reason) {
+        refusals.put(session, reason);
+    }
+
+    /** Why this session's host key was refused, or null when it was not. */
+    String refusal(ClientSession session) {
+        return refusals.get(session);
     }
 
     private static String host(ClientSession session, SocketAddress address) {
