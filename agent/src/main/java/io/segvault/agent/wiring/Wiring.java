@@ -89,7 +89,7 @@ public final class Wiring implements AutoCloseable {
 
     /** The full agent, from a validated config file. */
     public static Wiring forConfig(AgentConfig config, MeterRegistry registry, Clock clock) {
-        Ledger.preloadDriver(Threads.POOLS); // while the S3 client is built and the bucket checked
+        Ledger.preloadDriver(Threads.POOLS, config.state()); // while the S3 client is built and the bucket checked
         return new Wiring(config, StoreSettings.ofAgent(config, registry), config.store().prefix(), registry, clock);
     }
 

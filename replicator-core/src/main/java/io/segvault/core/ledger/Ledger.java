@@ -47,14 +47,15 @@ public final class Ledger implements AutoCloseable {
     }
 
     /**
-     * Loads SQLite's native library on a background thread, so that a later {@link #open} does not wait for it
-     * (about 0.1 s: sqlite-jdbc extracts the library to the temporary directory and probes the platform). Touches no
-     * state directory; a failure here is left for {@link #open} to report.
+     * Loads SQLite's native library on a background thread, so that a later {@link #open} does not wait for it: from
+     * the copy in {@code <state>/native} when there is a trusted one ({@link SqliteNativeCopy}), else as sqlite-jdbc
+     * does (unpacked to the temporary directory, about 0.1 s), keeping a copy for the next run. Writes nothing but that
+     * copy; a failure here is left for {@link #open} to report.
      */
-    public static void preloadDriver(ThreadPools pools) {
+    public static void preloadDriver(ThreadPools pools, Path stateDir) {
         pools.thread("segvault-sqlite-load", () -> {
             try {
-                org.sqlite.SQLiteJDBCLoader.initialize();
+                SqliteNativeCopy.load(stateDir);
             } catch (Exception | LinkageError e) {
                 // open() loads it again and says what is wrong
             }
