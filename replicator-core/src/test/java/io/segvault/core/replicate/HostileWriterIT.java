@@ -185,4 +185,72 @@ class HostileWriterIT {
             assertThat(chain).hasSize(1);
         }
     }
+
+    /**
+     * A pass put point T2 and was stopped before recording it (the ledger holds only its intent: T2 and the SHA-256 of
+     * the bytes it put). Before the next pass the attacker puts a newer version under that very key: a rollback to T1's
+     * segments claiming T2. The next pass adopts T2 by the bytes it hashed, in the version that holds them, never by the
+     * key or by which version is newest: its ledger records the genuine version, its next point follows the genuine one,
+     * and the restore rebuilds the repository borg has.
+     */
+    @Test
+    void an_unrecorded_point_is_adopted_by_its_bytes_not_by_the_newest_version_at_its_key(LockedBucket bucket) throws IOException {
+        BorgFixture borg = new BorgFixture(tmp);
+        Path repo = newRepo(borg, "repo", 2);
+        Path state = tmp.resolve("state");
+        Path stopped = tmp.resolve("state-stopped");
+        try (ReplicationRig rig = new ReplicationRig(bucket, state, "borg/", ONE_DAY)) {
+            rig.pass().run(REPO, repo);
+        }
+        copyFiles(state, stopped); // the ledger as a pass finds it before it puts point T2
+        commit(borg, repo, "a3", 3);
+        PointRef p1;
+        PointRef p2;
+        try (ReplicationRig rig = new ReplicationRig(bucket, state, "borg/", ONE_DAY)) {
+            p1 = rig.catalog().select(REPO, "latest", null, Instant.now());
+            assertThat(rig.pass().run(REPO, repo).pointWritten()).isTrue();
+            p2 = rig.catalog().select(REPO, "latest", null, Instant.now());
+        }
+        assertThat(p2.transaction()).isGreaterThan(p1.transaction());
+        try (ReplicationRig rig = new ReplicationRig(bucket, stopped, "borg/", ONE_DAY)) {
+            rig.ledger().recordPointIntent(REPO, p2.transaction(), p2.sha256()); // flushed just before the put
+            RestorePoint real1 = rig.catalog().read(p1);
+            RestorePoint rollback = new RestorePoint(real1.formatVersion(), REPO, real1.repoId(), p2.transaction(),
+                    Instant.now(), real1.segmentsPerDir(), new RestorePoint.PreviousPoint(p1.transaction(), p1.sha256()),
+                    real1.segments(), real1.control(), real1.indexOmitted());
+            String forged = plant(bucket, p2.key(), ManifestCodec.encode(rollback), Map.of());
+            commit(borg, repo, "a4", 4);
+
+            SyncResult r3 = rig.pass().run(REPO, repo);
+
+            assertThat(r3.pointWritten()).isTrue();
+            List<io.segvault.core.ledger.PointRecord> recorded = rig.ledger().points(REPO);
+            assertThat(recorded).extracting(io.segvault.core.ledger.PointRecord::transaction)
+                    .containsExactly(r3.transaction(), p2.transaction(), p1.transaction());
+            assertThat(recorded.get(1).versionId()).as("T2 adopted in the version that holds the bytes it hashed")
+                    .isEqualTo(p2.versionId()).isNotEqualTo(forged);
+            assertThat(rig.ledger().object(p2.key()).orElseThrow().versionId()).isEqualTo(p2.versionId());
+            List<PointRef> chain = rig.catalog().chain(REPO);
+            assertThat(chain).extracting(PointRef::transaction).containsExactly(r3.transaction(), p2.transaction(),
+                    p1.transaction());
+            assertThat(chain.get(1).versionId()).isEqualTo(p2.versionId());
+            assertThat(rig.catalog().list(REPO)).filteredOn(p -> p.versionId().equals(forged))
+                    .singleElement().satisfies(p -> assertThat(p.consistent()).as("the forged version").isFalse());
+
+            Path target = tmp.resolve("restored");
+            rig.restorer().restore(rig.catalog().select(REPO, "latest", null, Instant.now()), target, RestoreProgress.NONE);
+            BorgFixture client = new BorgFixture(tmp.resolve("client"));
+            assertThat(client.check(target).ok()).as("borg check of the restored repository").isTrue();
+            assertThat(client.list(target)).containsExactly("a1", "a2", "a3", "a4");
+        }
+    }
+
+    private static void copyFiles(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
 }
