@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * A copy of SQLite's JNI library in {@code <state>/native}, loaded instead of the one sqlite-jdbc unpacks on every
  * start. sqlite-jdbc writes its library to the temporary directory under a new name each time, reads it back byte by
  * byte to compare it with the jar's copy and starts {@code uname} to tell the platform: about 0.17 s of CPU and 0.09 s
- * of a no-op {@code sync}'s wall time (docs/benchmarks.md, "SQLite's library"). The first run keeps the library it
- * loaded (named in {@code /proc/self/maps}); later runs point sqlite-jdbc at the copy through its
+ * of a no-op {@code sync}'s wall time (docs/benchmarks.md, "SQLite's library"). A run on a state directory that
+ * holds a ledger keeps the library it loaded (named in {@code /proc/self/maps}); later runs point sqlite-jdbc at the
+ * copy through its
  * {@code org.sqlite.lib.path} and {@code org.sqlite.lib.name} properties.
  *
  * <p>A native library is code the process runs, so a copy is used only when it and its directory belong to the user
@@ -87,10 +88,12 @@ final class SqliteNativeCopy {
 
     /**
      * After the driver is loaded from the temporary directory: copies that library into place, when the state
-     * directory exists. Any failure only costs the speed-up; it is logged at debug level.
+     * directory already holds a ledger (so a first command that fails, e.g. on a bucket without Object Lock, leaves
+     * nothing behind but what it left before). Any failure only costs the speed-up; it is logged at debug level.
      */
     void keep() {
-        if (!linux() || Files.exists(file(), LinkOption.NOFOLLOW_LINKS) || !Files.isDirectory(dir.getParent())) {
+        if (!linux() || Files.exists(file(), LinkOption.NOFOLLOW_LINKS)
+                || !Files.isRegularFile(dir.getParent().resolve(Ledger.FILE_NAME))) {
             return;
         }
         Path tmp = null;

@@ -49,6 +49,7 @@ class SqliteNativeCopyTest {
     void theLibraryThisProcessLoadedIsKeptAndThenUsed() throws Exception {
         DriverManager.getConnection("jdbc:sqlite::memory:").close(); // loads the library, as sqlite-jdbc does
         Path state = Files.createDirectory(tmp.resolve("state"));
+        Files.createFile(state.resolve(Ledger.FILE_NAME));
         SqliteNativeCopy copy = new SqliteNativeCopy(state.resolve("native"), "9.9.9", "amd64");
 
         copy.keep();
@@ -81,10 +82,14 @@ class SqliteNativeCopyTest {
     }
 
     @Test
-    void aStateDirectoryThatDoesNotExistGetsNoCopy() throws Exception {
+    void aStateDirectoryWithoutALedgerGetsNoCopy() throws Exception {
         DriverManager.getConnection("jdbc:sqlite::memory:").close();
-        SqliteNativeCopy copy = new SqliteNativeCopy(tmp.resolve("no-state").resolve("native"), "9.9.9", "amd64");
-        copy.keep();
+        Path fresh = Files.createDirectory(tmp.resolve("fresh-state"));
+        new SqliteNativeCopy(fresh.resolve("native"), "9.9.9", "amd64").keep();
+        new SqliteNativeCopy(tmp.resolve("no-state").resolve("native"), "9.9.9", "amd64").keep();
+        try (var files = Files.list(fresh)) {
+            assertThat(files.toList()).as("a command that fails on a fresh state leaves nothing behind").isEmpty();
+        }
         assertThat(tmp.resolve("no-state")).doesNotExist();
     }
 
@@ -95,6 +100,7 @@ class SqliteNativeCopyTest {
     @Test
     void aSecondProcessLoadsTheCopyAndUnpacksNothing() throws Exception {
         Path state = Files.createDirectory(tmp.resolve("state"));
+        Files.createFile(state.resolve(Ledger.FILE_NAME)); // kept only where a ledger already is
         Path tmp1 = Files.createDirectory(tmp.resolve("tmp1"));
         Path tmp2 = Files.createDirectory(tmp.resolve("tmp2"));
 
