@@ -145,11 +145,13 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-l=$(echo "${times[local]}" | median)
+ref=${MODES[0]} # the reference of the ratios (local, unless PULL_BENCH_MODES says otherwise)
+l=$(echo "${times[$ref]}" | median)
+[ ${#MODES[@]} -gt 1 ] || printf 'median: %s %.2f s (%.0f MiB/s)\n' "$ref" "$l" "$(echo "$MIB / $l" | bc -l)"
 for mode in "${MODES[@]:1}"; do
   s=$(echo "${times[$mode]}" | median)
-  printf 'median: local %.2f s (%.0f MiB/s), %s %.2f s (%.0f MiB/s), %s/local throughput %.2f x, median of the rounds'"'"' ratios %.2f x\n' \
-    "$l" "$(echo "$MIB / $l" | bc -l)" "$mode" "$s" "$(echo "$MIB / $s" | bc -l)" "$mode" "$(echo "$l / $s" | bc -l)" \
+  printf 'median: %s %.2f s (%.0f MiB/s), %s %.2f s (%.0f MiB/s), %s/%s throughput %.2f x, median of the rounds'"'"' ratios %.2f x\n' \
+    "$ref" "$l" "$(echo "$MIB / $l" | bc -l)" "$mode" "$s" "$(echo "$MIB / $s" | bc -l)" "$mode" "$ref" "$(echo "$l / $s" | bc -l)" \
     "$(echo "${ratios[$mode]}" | median)"
 done
 [ "$COMMITS" -gt 0 ] || exit 0
