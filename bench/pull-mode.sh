@@ -10,6 +10,10 @@
 # 0 = no latency run), PULL_BENCH_POLL (the daemon's follow.pollInterval, 10s).
 # PULL_BENCH_JAR: the segvault.jar to time (default agent/target/segvault.jar); PULL_BENCH_BEFORE_JAR: another jar
 # timed in pull mode in the same rounds (row "sftp-before"), e.g. a build of the previous commit.
+# PULL_BENCH_SEGMENT: the repository's max_segment_size (8M); PULL_BENCH_FILES: the MiB split into this many files of
+# random data (1; many small files and a small segment size make a repository of many segments).
+# PULL_BENCH_COMMIT_SYNCS: after the rounds, this many times a borg create of 100 KiB and then each mode's `sync` on
+# the state directory and prefix of its last round, timed (the one-commit pass; 0).
 # PULL_BENCH_MODES: the modes timed (local sftp; the first is the reference of the ratios).
 # PULL_BENCH_CONNECT_TIMEOUT: ssh.connectTimeout of the runs (60s: at load 20 the cold key exchange and authentication
 # took longer than the default 15 s).
@@ -65,9 +69,19 @@ trap 'kill $SSHD 2>/dev/null || true; rm -rf "$BASE"' EXIT
 export BORG_BASE_DIR=$BASE/borg-home BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes
 REPO=$REPOS/acme
 borg --umask 0027 init -e none "$REPO"
-borg --umask 0027 config "$REPO" max_segment_size 8M
-mkdir -p "$BASE/src"; head -c $((MIB << 20)) /dev/urandom >"$BASE/src/data"
+borg --umask 0027 config "$REPO" max_segment_size "${PULL_BENCH_SEGMENT:-8M}"
+mkdir -p "$BASE/src"
+if [ "${PULL_BENCH_FILES:-1}" -le 1 ]; then
+  head -c $((MIB << 20)) /dev/urandom >"$BASE/src/data"
+else # many small files: with a small PULL_BENCH_SEGMENT, many segments
+  python3 -c 'import os, sys
+n, size, d = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+for i in range(n):
+    open(os.path.join(d, "f%06d" % i), "wb").write(os.urandom(size))' \
+    "$PULL_BENCH_FILES" $(((MIB << 20) / PULL_BENCH_FILES)) "$BASE/src"
+fi
 borg --umask 0027 create "$REPO::a1" "$BASE/src"
+echo "repository: $(find "$REPO/data" -type f | wc -l) segment files, $(du -sm "$REPO/data" | cut -f1) MiB"
 if [ "${PULL_BENCH_PROBE:-0}" = 1 ]; then # the raw SFTP read, per cipher and key exchange (bench/SftpReadSpeed.java)
   head -c $((MIB << 20)) /dev/urandom >"$REPOS/probe.bin"; chgrp $USER_ "$REPOS/probe.bin"; chmod 0640 "$REPOS/probe.bin"
   for kex in ${PROBE_KEX:-curve25519-sha256 sntrup761x25519-sha512}; do
@@ -153,6 +167,21 @@ for mode in "${MODES[@]:1}"; do
   printf 'median: %s %.2f s (%.0f MiB/s), %s %.2f s (%.0f MiB/s), %s/%s throughput %.2f x, median of the rounds'"'"' ratios %.2f x\n' \
     "$ref" "$l" "$(echo "$MIB / $l" | bc -l)" "$mode" "$s" "$(echo "$MIB / $s" | bc -l)" "$mode" "$ref" "$(echo "$l / $s" | bc -l)" \
     "$(echo "${ratios[$mode]}" | median)"
+done
+# one-commit passes: a small borg create, then each mode's `sync` on the state and prefix of its last round
+for i in $(seq 1 "${PULL_BENCH_COMMIT_SYNCS:-0}"); do
+  head -c 102400 /dev/urandom >"$BASE/src/commit-$i"
+  borg --umask 0027 create "$REPO::s$i" "$BASE/src/commit-$i"
+  for mode in "${MODES[@]}"; do
+    jar=$JAR; [ $mode = sftp-before ] && jar=$BEFORE_JAR
+    sv_cmd "$mode" "$jar"
+    start=$(date +%s.%N)
+    /usr/bin/time -f '%U %S %M' -o "$BASE/cpu" "${SV[@]}" sync --config "$BASE/$mode$ROUNDS.yaml" \
+      >"$BASE/commit-$mode$i.log" 2>&1 || { cat "$BASE/commit-$mode$i.log"; exit 1; }
+    printf '%-11s commit %s: %6.2f s, agent CPU %6.2f s, peak RSS %d MiB, load %s\n' "$mode" "$i" \
+      "$(echo "$(date +%s.%N) - $start" | bc)" "$(awk '{print $1 + $2}' "$BASE/cpu")" \
+      "$(awk '{print int($3 / 1024)}' "$BASE/cpu")" "$(load)"
+  done
 done
 [ "$COMMITS" -gt 0 ] || exit 0
 

@@ -153,8 +153,9 @@ public final class BorgRepository {
         } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
             throw new BorgRepositoryException(data, "cannot list " + PathLabels.describe(data) + ": " + e, e);
         }
-        // one stat per segment: directories of 1000 segments are listed on all cores when there are several; each
-        // directory's listing is made compact before the next ones are listed (issue 20: no object per segment)
+        // one stat per segment on a local disk (over SFTP the listing's own attributes, see ListedAttributes):
+        // directories of 1000 segments are listed on all cores when there are several; each directory's listing is
+        // made compact before the next ones are listed (issue 20: no object per segment)
         Stream<Path> each = dirs.size() > 1 ? dirs.parallelStream() : dirs.stream();
         List<SegmentList> parts = each.map(dir -> listDirectory(data, dir)).toList();
         if (parts.size() == 1) {
@@ -209,7 +210,12 @@ public final class BorgRepository {
                 if (!DIGITS.matcher(name).matches()) {
                     continue;
                 }
-                BasicFileAttributes attrs = attributes(file);
+                // the listing's attributes when it returned them (over SFTP: no round trip per segment); anything
+                // but a regular file there (a symbolic link, say) is asked again, following links as a local stat does
+                BasicFileAttributes attrs = ListedAttributes.of(file);
+                if (attrs == null || !attrs.isRegularFile()) {
+                    attrs = attributes(file);
+                }
                 if (attrs != null && attrs.isRegularFile() && attrs.size() > 0) {
                     result.add(new SegmentFile(Long.parseLong(name), file, attrs.size(), Fingerprint.of(attrs)));
                 }

@@ -1,5 +1,6 @@
 package io.segvault.core.remote;
 
+import io.segvault.core.borg.ListedAttributes;
 import io.segvault.core.borg.PathLabels;
 import io.segvault.core.borg.SegmentSpool;
 import io.segvault.core.config.RepoLocator;
@@ -30,6 +31,8 @@ import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.fs.SftpFileSystem;
 import org.apache.sshd.sftp.client.fs.SftpFileSystemProvider;
+import org.apache.sshd.sftp.client.fs.SftpPath;
+import org.apache.sshd.sftp.client.fs.SftpPosixFileAttributes;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.slf4j.Logger;
@@ -186,6 +189,7 @@ public final class SftpRepositories implements RepoLocator, AutoCloseable {
             URI root = new URI("sftp", uri.getUserInfo(), uri.getHost(), port, "/", null, null);
             fs = provider.newFileSystem(root, Map.of());
             PathLabels.register(fs, "sftp://" + id);
+            ListedAttributes.register(fs, SftpRepositories::listedAttributes);
             // the file system connects on first use: connect now, so an unknown host key or a refused key is reported
             // here, in one line, rather than by the first read of a pass
             Files.readAttributes(fs.getPath("/"), BasicFileAttributes.class);
@@ -199,6 +203,18 @@ public final class SftpRepositories implements RepoLocator, AutoCloseable {
         systems.put(id, fs);
         LOG.info("connected to sftp://{}", id);
         return fs;
+    }
+
+    /**
+     * The attributes the READDIR reply returned with {@code entry} (MINA keeps them on the paths its directory stream
+     * hands out until their first attribute read), as {@code Files.readAttributes} would make them of a STAT reply;
+     * null for a path that did not come from a listing.
+     */
+    static BasicFileAttributes listedAttributes(Path entry) {
+        if (entry instanceof SftpPath sftp && sftp.getAttributes() != null) {
+            return new SftpPosixFileAttributes(entry, sftp.getAttributes());
+        }
+        return null;
     }
 
     /** The innermost message of {@code e}'s causes that this package wrote, else the innermost message. */
@@ -220,6 +236,7 @@ public final class SftpRepositories implements RepoLocator, AutoCloseable {
             return;
         }
         PathLabels.forget(fs);
+        ListedAttributes.forget(fs);
         try {
             fs.close();
         } catch (IOException e) {
