@@ -130,8 +130,8 @@ public final class SyncCommand implements Callable<Integer> {
      * cannot be read here is left to its pass, which reports it.
      *
      * <p>Only repositories on this host's disks: over SFTP the bulk reads would share the SSH connection with the
-     * pass's snapshot (index.T, the listing, a stat per segment, then all of it again), and each of its small requests
-     * waited behind the reads in flight: the snapshot took 1.6 s instead of 0.12 s and no upload started before all
+     * pass's snapshot (the committed transaction, index.T and the other control files, the listing), and each of its small requests
+     * waited behind the reads in flight: the snapshot took 1.6 s instead of 0.13 s and no upload started before all
      * 256 MiB were read (docs/benchmarks.md, "Pull mode: the snapshot waited behind the hashing"). The pass itself hashes
      * ahead as it goes, after its snapshot, and uploads each segment while the next ones are read.
      */
