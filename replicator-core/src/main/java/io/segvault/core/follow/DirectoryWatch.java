@@ -11,8 +11,6 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +28,6 @@ final class DirectoryWatch implements AutoCloseable {
     private final BiConsumer<Path, String> created;
     private final Runnable overflowed;
     private final Duration rescanInterval;
-    private final Map<WatchKey, Path> watched = new ConcurrentHashMap<>();
     private volatile WatchService service;
     private Thread thread;
     private volatile boolean closed;
@@ -73,9 +70,7 @@ final class DirectoryWatch implements AutoCloseable {
             return null;
         }
         try {
-            WatchKey key = dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE);
-            watched.put(key, dir);
-            return key;
+            return dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE);
         } catch (ClosedWatchServiceException e) {
             return null;
         } catch (IOException e) {
@@ -86,7 +81,6 @@ final class DirectoryWatch implements AutoCloseable {
 
     /** Stops watching the directory of {@code key}. */
     void cancel(WatchKey key) {
-        watched.remove(key);
         key.cancel();
     }
 
@@ -98,7 +92,8 @@ final class DirectoryWatch implements AutoCloseable {
             } catch (ClosedWatchServiceException | InterruptedException e) {
                 return;
             }
-            Path dir = watched.get(key);
+            // a cancelled key's events are dropped: its directory is no longer followed
+            Path dir = key.isValid() ? (Path) key.watchable() : null;
             for (WatchEvent<?> event : key.pollEvents()) {
                 try {
                     pass(dir, event);
@@ -106,9 +101,7 @@ final class DirectoryWatch implements AutoCloseable {
                     LOG.warn("handling file system event {} in {} failed", event.kind(), dir, e);
                 }
             }
-            if (!key.reset()) {
-                watched.remove(key);
-            }
+            key.reset();
         }
     }
 

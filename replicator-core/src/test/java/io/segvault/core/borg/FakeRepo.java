@@ -38,10 +38,17 @@ public final class FakeRepo {
         return dir;
     }
 
+    /** Writes {@code config} as borg does (its {@code SaveFile}): a temporary file, then a rename into place. */
     public void writeConfig(int version) {
-        write(dir.resolve("config"), ("[repository]\nversion = " + version + "\nsegments_per_dir = " + perDir
+        Path tmp = dir.resolve("config.tmp");
+        write(tmp, ("[repository]\nversion = " + version + "\nsegments_per_dir = " + perDir
                 + "\nmax_segment_size = 1M\nappend_only = 0\nid = " + ID + "\nkey = aGVsbG8=\n\tbW9yZQ==\n")
                 .getBytes(StandardCharsets.UTF_8));
+        try {
+            Files.move(tmp, dir.resolve("config"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Path segmentPath(long n) {
