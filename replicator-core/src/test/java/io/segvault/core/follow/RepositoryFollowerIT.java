@@ -117,7 +117,7 @@ class RepositoryFollowerIT {
         follower.start(Threads.POOLS);
         assertThat(follower.repositories()).containsExactly(parent.resolve("existing").toAbsolutePath());
         Path late = repo("repos/late");
-        await().atMost(Duration.ofSeconds(2)).until(listener.counter(late, Trigger.DISCOVERED), c -> c == 1);
+        await().atMost(Duration.ofSeconds(10)).until(listener.counter(late, Trigger.DISCOVERED), c -> c == 1);
         borg.create(late, "a1", src);
         long t = BorgRepository.open(late).committedTransaction().orElseThrow();
         assertThat(firstSeeing(listener, late, t).trigger()).isEqualTo(Trigger.EVENT);

@@ -81,7 +81,7 @@ class RepositoryFollowerTest {
         await().atMost(Duration.ofSeconds(10)).until(listener.counter(repo, Trigger.EVENT), c -> c >= 1);
         RecordingListener.Call first = listener.calls().stream().filter(c -> c.trigger() == Trigger.EVENT).findFirst()
                 .orElseThrow();
-        assertThat(Duration.between(before, first.at())).isBetween(Duration.ofMillis(250), Duration.ofSeconds(1));
+        assertThat(Duration.between(before, first.at())).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
         await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2))
                 .until(listener.counter(repo, Trigger.EVENT), c -> c <= 2);
         assertThat(listener.count(repo, Trigger.EVENT)).as("five commits in one burst").isLessThan(5);
