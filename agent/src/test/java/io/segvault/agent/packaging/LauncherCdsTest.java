@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -65,6 +66,7 @@ class LauncherCdsTest {
                     exit 0
                 fi
                 echo run >>"$FAKE_CALLS"
+                [ -z "${FAKE_SIGNAL:-}" ] || kill -"$FAKE_SIGNAL" $$ # as the kernel's OOM killer or a crash ends a JVM
                 if [ -n "${FAKE_WAIT:-}" ]; then
                     sleep 600 &
                     idle=$!
@@ -281,15 +283,7 @@ class LauncherCdsTest {
     void sigterm_to_the_launcher_reaches_the_recording_jvm_and_a_clean_exit_keeps_the_archive(String version)
             throws Exception {
         release(version);
-        Map<String, String> env = env();
-        Path ready = tmp.resolve("java-started");
-        env.put("FAKE_WAIT", ready.toString());
-        ProcessBuilder pb = new ProcessBuilder("dash", launcher.toString(), "run").directory(tmp.toFile())
-                .redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
-        pb.environment().clear();
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(ready));
+        Process p = runWaitingForTerm(env());
 
         p.destroy(); // SIGTERM to the launcher only, as `kill PID` or a supervisor without cgroups would send
 
@@ -298,6 +292,43 @@ class LauncherCdsTest {
         assertThat(Files.readAllLines(calls)).contains("java got TERM");
         assertThat(archives()).singleElement().satisfies(a -> assertThat(a.toString()).endsWith(version.startsWith("25")
                 ? ".aot" : ".jsa"));
+    }
+
+    @ParameterizedTest(name = "Java {0}, {1}")
+    @CsvSource({"17.0.15, KILL, 137", "25.0.3, KILL, 137", "25.0.3, ABRT, 134", "17.0.15, SEGV, 139"})
+    void a_recording_jvm_ended_by_a_signal_ends_the_launcher_at_once_with_its_status_and_leaves_nothing(String version,
+            String signal, int status) throws IOException {
+        release(version);
+        Map<String, String> env = env();
+        env.put("FAKE_SIGNAL", signal);
+
+        // before the fix the launcher waited for the dead JVM again and again, at full CPU, and never exited
+        ProjectFiles.Run r = ProjectFiles.run(20, tmp, env, "dash", launcher.toString(), "run");
+
+        assertThat(r.exit()).as(r.stderr()).isEqualTo(status);
+        assertThat(Files.readAllLines(calls)).containsExactly("probe", "run");
+        try (Stream<Path> files = Files.list(cache)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void a_sigterm_after_which_the_recording_jvm_exits_143_ends_the_launcher_with_143() throws Exception {
+        release("25.0.3");
+        Map<String, String> env = env();
+        env.put("FAKE_EXIT", "143"); // what a real JVM exits with after its shutdown hooks ran on SIGTERM
+        Process p = runWaitingForTerm(env);
+
+        p.destroy(); // systemctl stop: TERM to the launcher (and, with cgroups, to the JVM too)
+
+        boolean ended = p.waitFor(30, TimeUnit.SECONDS);
+        p.destroyForcibly();
+        assertThat(ended).as("the launcher exits once the JVM has").isTrue();
+        assertThat(p.exitValue()).isEqualTo(143);
+        assertThat(Files.readAllLines(calls)).contains("java got TERM");
+        try (Stream<Path> files = Files.list(cache)) {
+            assertThat(files).isEmpty();
+        }
     }
 
     @Test
@@ -524,6 +555,19 @@ class LauncherCdsTest {
     private void chownNobody(Path path) throws IOException {
         ProjectFiles.Run chown = ProjectFiles.run(tmp, env(), "chown", "nobody", path.toString());
         assertThat(chown.exit()).as("chown nobody %s (these tests run as root): %s", path, chown.stderr()).isZero();
+    }
+
+    /** Starts {@code segvault run} through the launcher, the stand-in JVM waiting for a TERM; returns once it waits. */
+    private Process runWaitingForTerm(Map<String, String> env) throws IOException {
+        Path ready = tmp.resolve("java-started");
+        env.put("FAKE_WAIT", ready.toString());
+        ProcessBuilder pb = new ProcessBuilder("dash", launcher.toString(), "run").directory(tmp.toFile())
+                .redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(ready));
+        return p;
     }
 
     private ProjectFiles.Run launch(Map<String, String> env, String... args) {
