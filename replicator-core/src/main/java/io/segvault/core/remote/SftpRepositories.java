@@ -28,6 +28,7 @@ import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.fs.SftpFileSystem;
 import org.apache.sshd.sftp.client.fs.SftpFileSystemProvider;
@@ -116,10 +117,21 @@ public final class SftpRepositories implements RepoLocator, AutoCloseable {
         StrictHostKeys hostKeys = new StrictHostKeys(settings.knownHosts());
         client.setServerKeyVerifier(hostKeys);
         client.setKeyIdentityProvider(keys);
-        client.setCipherFactories(gcmFirst(client.getCipherFactories()));
+        tune(client);
         client.start();
         provider = new SftpFileSystemProvider(client);
         provider.setSftpFileSystemClientSessionInitializer(new SessionFactory(settings, hostKeys));
+    }
+
+    /**
+     * The transport settings of pull mode's reads: AES-GCM offered first ({@link #gcmFirst}) and TCP_NODELAY on the
+     * socket. Without TCP_NODELAY, Nagle's algorithm held each small SFTP read request back until the previous one was
+     * acknowledged: a 256 MiB read in a fresh JVM took 3.1 to 3.3 s with it and 1.8 to 2.2 s without
+     * (docs/benchmarks.md, "Pull mode: TCP_NODELAY").
+     */
+    static void tune(SshClient client) {
+        client.setCipherFactories(gcmFirst(client.getCipherFactories()));
+        CoreModuleProperties.TCP_NODELAY.set(client, true);
     }
 
     /**

@@ -24,6 +24,17 @@ class SftpRepositoriesTest {
     }
 
     @Test
+    void readRequestsAreNotHeldBackByNagle() {
+        SshClient client = SshClient.setUpDefaultClient();
+        assertThat(CoreModuleProperties.TCP_NODELAY.getRequired(client)).isFalse(); // MINA's default
+
+        SftpRepositories.tune(client);
+
+        assertThat(CoreModuleProperties.TCP_NODELAY.getRequired(client)).isTrue();
+        assertThat(NamedResource.getNameList(client.getCipherFactories()).get(0)).contains("-gcm@");
+    }
+
+    @Test
     void thePipelinedReadKeepsSeveralRequestsInFlight() {
         // MINA's read-ahead stream sends as many requests as the channel's window holds
         long window = CoreModuleProperties.WINDOW_SIZE.getRequiredDefault();
