@@ -46,12 +46,14 @@ public final class SftpReadSpeed {
                 org.apache.sshd.client.ClientBuilder.DH2KEX.apply(BuiltinDHFactories.fromFactoryName(a[7]))));
         // PROBE_PACKET / PROBE_WINDOW: the channel's largest packet and window the client announces (MINA's defaults
         // 32 KiB and 2 MiB when unset)
-        if (System.getenv("PROBE_PACKET") != null) {
+        if (System.getenv("PROBE_PACKET") != null && !System.getenv("PROBE_PACKET").isEmpty()) {
             org.apache.sshd.core.CoreModuleProperties.MAX_PACKET_SIZE.set(client, Long.parseLong(System.getenv("PROBE_PACKET")));
         }
-        if (System.getenv("PROBE_WINDOW") != null) {
+        if (System.getenv("PROBE_WINDOW") != null && !System.getenv("PROBE_WINDOW").isEmpty()) {
             org.apache.sshd.core.CoreModuleProperties.WINDOW_SIZE.set(client, Long.parseLong(System.getenv("PROBE_WINDOW")));
         }
+        // TCP_NODELAY as segvault sets it (PROBE_NODELAY=0: MINA's default, Nagle on)
+        org.apache.sshd.core.CoreModuleProperties.TCP_NODELAY.set(client, !"0".equals(System.getenv("PROBE_NODELAY")));
         client.start();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         SftpFileSystemProvider provider = new SftpFileSystemProvider(client);

@@ -3,9 +3,10 @@
 # (sftp:// through a real sshd on loopback, chrooted read-only account as in docs/pull-mode.md), alternating,
 # ROUNDS rounds, each into a fresh prefix of one new locked bucket on the test S3 server
 # (eval "$(scripts/s3-server.sh env)" first). Run as root. Prints one line per run (wall time, the agent's CPU,
-# the sshd side's CPU, the load average) and the medians; then the commit-to-offsite latency of pull mode:
-# `segvault run` on the sftp:// repository while PULL_BENCH_COMMITS borg creates are made on the "server" side, each
-# timed from the new index.T's modification time to the daemon's segvault_repo_offsite_transaction reaching T.
+# the sshd side's, the S3 server's and the whole machine's busy CPU, the load average) and the medians; then the
+# commit-to-offsite latency of pull mode: `segvault run` on the sftp:// repository while PULL_BENCH_COMMITS borg
+# creates are made on the "server" side, each timed from the new index.T's modification time to the daemon's
+# segvault_repo_offsite_transaction reaching T.
 # Scale: PULL_BENCH_MIB (256) of random data in 8 MiB segments, PULL_BENCH_ROUNDS (3), PULL_BENCH_COMMITS (20;
 # 0 = no latency run), PULL_BENCH_POLL (the daemon's follow.pollInterval, 10s).
 # PULL_BENCH_JAR: the segvault.jar to time (default agent/target/segvault.jar); PULL_BENCH_BEFORE_JAR: another jar
@@ -116,6 +117,17 @@ YAML
 # CPU seconds (user + system) of the reaped children of sshd: every session process of a finished sync
 sshd_cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($16 + $17) / hz}' "/proc/$SSHD/stat"; }
 load() { cut -d' ' -f1 /proc/loadavg; }
+# CPU seconds the whole machine was busy (user, nice, system, irq, softirq; not idle, iowait or steal), and those of
+# the S3 server's processes (Ceph's daemons, RADOS Gateway): with the agent's and sshd's they show how much of the
+# machine's two cores each mode needs (docs/benchmarks.md, "Pull mode: where the machine's CPU goes")
+machine_cpu() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / {print ($2 + $3 + $4 + $7 + $8) / hz}' /proc/stat; }
+s3_cpu() {
+  local pid total=0
+  for pid in $(pgrep -x 'radosgw|ceph-osd|ceph-mon|ceph-mgr' || true); do
+    total=$(awk -v hz="$(getconf CLK_TCK)" -v t="$total" '{print t + ($14 + $15) / hz}' "/proc/$pid/stat" 2>/dev/null || echo "$total")
+  done
+  echo "$total"
+}
 declare -A times ratios # ratios: per round, the first mode's time over this mode's (the pair ran back to back)
 read -r -a MODES <<<"${PULL_BENCH_MODES:-local sftp}"; [ -n "$BEFORE_JAR" ] && MODES+=(sftp-before)
 SFTP_URL=sftp://$USER_@127.0.0.1:$PORT/srv/borg-repos/acme
@@ -148,14 +160,15 @@ for round in $(seq 1 "$ROUNDS"); do
     [ $mode = sftp-before ] && jar=$BEFORE_JAR
     config "$prefix" "$loc" >"$BASE/$mode$round.yaml"
     sv_cmd "$mode" "$jar"
-    l0=$(load) s0=$(sshd_cpu) start=$(date +%s.%N)
+    l0=$(load) s0=$(sshd_cpu) m0=$(machine_cpu) r0=$(s3_cpu) start=$(date +%s.%N)
     /usr/bin/time -f '%U %S' -o "$BASE/cpu" "${SV[@]}" sync --config "$BASE/$mode$round.yaml" \
       >"$BASE/$mode$round.log" 2>&1 || { cat "$BASE/$mode$round.log"; exit 1; }
     t=$(echo "$(date +%s.%N) - $start" | bc)
     times[$mode]="${times[$mode]:-} $t"
     [ "$mode" = "${MODES[0]}" ] && ref=$t || ratios[$mode]="${ratios[$mode]:-} $(echo "$ref / $t" | bc -l)"
-    printf '%-11s round %s: %6.2f s (%s MiB), agent CPU %6.2f s, sshd CPU %5.2f s, load %s -> %s\n' "$mode" "$round" "$t" \
-      "$MIB" "$(awk '{print $1 + $2}' "$BASE/cpu")" "$(echo "$(sshd_cpu) - $s0" | bc)" "$l0" "$(load)"
+    printf '%-11s round %s: %6.2f s (%s MiB), agent CPU %6.2f s, sshd CPU %5.2f s, S3 server CPU %5.2f s, machine busy %6.2f s, load %s -> %s\n' \
+      "$mode" "$round" "$t" "$MIB" "$(awk '{print $1 + $2}' "$BASE/cpu")" "$(echo "$(sshd_cpu) - $s0" | bc)" \
+      "$(echo "$(s3_cpu) - $r0" | bc)" "$(echo "$(machine_cpu) - $m0" | bc)" "$l0" "$(load)"
   done
 done
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
